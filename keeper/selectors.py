@@ -1,0 +1,22 @@
+"""Reads of users that carry rules."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.db.models import Prefetch, QuerySet
+
+from keeper.roles import Role, has_role, is_admin
+
+User = get_user_model()
+
+HIRING_TEAM = (Role.HIRING_MANAGER, Role.RECRUITER, Role.DIRECTOR)
+
+
+def users_visible_to(user: AbstractBaseUser) -> QuerySet:
+    """The people list is for the hiring team, who pick interviewers and managers
+    (PRODUCT.md §7.1); anyone else sees only themselves."""
+    users = User.objects.filter(is_active=True).prefetch_related(
+        Prefetch("groups", queryset=Group.objects.filter(name__in=Role.values), to_attr="role_groups")
+    )
+    if is_admin(user) or has_role(user, *HIRING_TEAM):
+        return users.order_by("username")
+    return users.filter(pk=user.pk)

@@ -1,0 +1,95 @@
+"""Reads of the rubric that carry rules."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from keeper.errors import Invalid
+from keeper.roles import is_admin
+from rubric.models import Rubric
+
+
+def rubrics_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Rubric]:
+    """Published and retired versions to everyone signed in; drafts to admins only."""
+    if not user.is_authenticated:
+        return Rubric.objects.none()
+    if is_admin(user):
+        return Rubric.objects.all()
+    return Rubric.objects.readable()
+
+
+def rubric_default(slug: str | None = None) -> Rubric:
+    """The published version new loops get (PRODUCT.md §2). Raises Invalid when none is published."""
+    published = Rubric.objects.published().order_by("-published_at", "-pk")
+    if slug:
+        published = published.filter(slug=slug)
+    rubric = published.first()
+    if rubric is None:
+        raise Invalid("No rubric is published yet.", errors={"rubric": ["No rubric is published yet."]})
+    return rubric
+
+
+def rubric_to_spec(rubric: Rubric) -> dict[str, Any]:
+    """The rubric in the canonical form of ``rubric.spec`` (the data-file shape)."""
+    rubric = Rubric.objects.with_contents().get(pk=rubric.pk)
+    return {
+        "slug": rubric.slug,
+        "name": rubric.name,
+        "version": rubric.version,
+        "description": rubric.description,
+        "window_weeks": {"min": rubric.window_min_weeks, "max": rubric.window_max_weeks},
+        "reads_per_value": rubric.reads_per_value,
+        "keeper_bar": {
+            **rubric.keeper_bar,
+            "strong_mean": str(rubric.bar_strong_mean),
+            "meets_mean": str(rubric.bar_meets_mean),
+            "min_keeper_yes_share": str(rubric.bar_min_keeper_yes_share),
+        },
+        "values": [
+            {"slug": v.slug, "name": v.name, "definition": v.definition, "anchors": v.anchors}
+            for v in rubric.values.all()
+        ],
+        "rounds": [
+            {
+                "slug": r.slug,
+                "name": r.name,
+                "kind": r.kind,
+                "duration_minutes": r.duration_minutes,
+                "purpose": r.purpose,
+                "block": r.block.slug if r.block else None,
+                "block_days": {"min": r.block_min_days, "max": r.block_max_days} if r.is_block else None,
+                "values_in_focus": [v.slug for v in sorted(r.values_in_focus.all(), key=lambda v: v.order)],
+                "ratings_due_hours": r.ratings_due_hours,
+                "evidence_due_hours": r.evidence_due_hours,
+            }
+            for r in rubric.rounds.all()
+        ],
+        "questions": [
+            {
+                "number": q.number,
+                "kind": q.kind,
+                "round": q.round.slug,
+                "prompt": q.prompt,
+                "why": q.why,
+                "guidance": q.guidance,
+                "values": [v.slug for v in sorted(q.values.all(), key=lambda v: v.order)],
+                "criteria": [c.text for c in q.criteria.all()],
+            }
+            for q in rubric.questions.all()
+        ],
+        "failure_modes": [
+            {"slug": f.slug, "text": f.text, "severity": f.severity} for f in rubric.failure_modes.all()
+        ],
+        "levels": [
+            {
+                "slug": lv.slug,
+                "title": lv.title,
+                "comp_min": lv.comp_min,
+                "comp_max": lv.comp_max,
+                "comp_label": lv.comp_label,
+                "hireable": lv.hireable,
+            }
+            for lv in rubric.levels.all()
+        ],
+    }

@@ -27,17 +27,19 @@ class DraftOnlyMixin:
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._is_draft(obj)
 
+
+class DraftOnlyInlineMixin(DraftOnlyMixin):
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._is_draft(obj)
 
 
-class CriterionInline(DraftOnlyMixin, nested_admin.NestedTabularInline):
+class CriterionInline(DraftOnlyInlineMixin, nested_admin.NestedTabularInline):
     model = Criterion
     extra = 0
     fields = ["order", "text"]
 
 
-class QuestionInline(DraftOnlyMixin, nested_admin.NestedStackedInline):
+class QuestionInline(DraftOnlyInlineMixin, nested_admin.NestedStackedInline):
     model = Question
     extra = 0
     fields = ["number", "kind", "round", "prompt", "why", "guidance", "values"]
@@ -51,13 +53,13 @@ class QuestionInline(DraftOnlyMixin, nested_admin.NestedStackedInline):
         return _limit_to_rubric(super().formfield_for_manytomany(db_field, request, **kwargs), request, db_field)
 
 
-class ValueInline(DraftOnlyMixin, nested_admin.NestedStackedInline):
+class ValueInline(DraftOnlyInlineMixin, nested_admin.NestedStackedInline):
     model = RubricValue
     extra = 0
     fields = ["order", "slug", "name", "definition", ("anchor_1", "anchor_2"), ("anchor_3", "anchor_4")]
 
 
-class RoundInline(DraftOnlyMixin, nested_admin.NestedStackedInline):
+class RoundInline(DraftOnlyInlineMixin, nested_admin.NestedStackedInline):
     model = RubricRound
     extra = 0
     fk_name = "rubric"
@@ -77,13 +79,13 @@ class RoundInline(DraftOnlyMixin, nested_admin.NestedStackedInline):
         return _limit_to_rubric(super().formfield_for_manytomany(db_field, request, **kwargs), request, db_field)
 
 
-class FailureModeInline(DraftOnlyMixin, nested_admin.NestedTabularInline):
+class FailureModeInline(DraftOnlyInlineMixin, nested_admin.NestedTabularInline):
     model = FailureMode
     extra = 0
     fields = ["order", "slug", "text", "severity"]
 
 
-class LevelInline(DraftOnlyMixin, nested_admin.NestedTabularInline):
+class LevelInline(DraftOnlyInlineMixin, nested_admin.NestedTabularInline):
     model = Level
     extra = 0
     fields = ["order", "slug", "title", "comp_min", "comp_max", "comp_label", "hireable"]
@@ -124,8 +126,10 @@ class RubricAdmin(DraftOnlyMixin, nested_admin.NestedModelAdmin):
     actions = ["new_draft_version", "publish", "retire"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            value_total=Count("values", distinct=True), question_total=Count("questions", distinct=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(value_total=Count("values", distinct=True), question_total=Count("questions", distinct=True))
         )
 
     @admin.display(description="values", ordering="value_total")

@@ -32,22 +32,26 @@ class Rubric(models.Model):
     )
     # The Keeper bar (PRODUCT.md §5): thresholds the summary applies, tunable per version.
     bar_strong_mean = models.DecimalField(
-        max_digits=3, decimal_places=2, default=Decimal("3.50"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("3.50"),
         help_text="A value is 'strong' at or above this mean with no rating under 3.",
     )
     bar_meets_mean = models.DecimalField(
-        max_digits=3, decimal_places=2, default=Decimal("3.00"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("3.00"),
         help_text="A value 'meets' the bar at or above this mean; below it is a 'concern'.",
     )
     bar_min_keeper_yes_share = models.DecimalField(
-        max_digits=3, decimal_places=2, default=Decimal("0.50"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text="Share of interviewers' Keeper signals that must be 'yes'.",
     )
     bar_strong_no_blocks = models.BooleanField(default=True, help_text="Any 'strong no' fails the bar.")
-    bar_blocking_flag_blocks = models.BooleanField(
-        default=True, help_text="Any blocking red flag fails the bar."
-    )
+    bar_blocking_flag_blocks = models.BooleanField(default=True, help_text="Any blocking red flag fails the bar.")
     bar_evidence_required_for_every_value = models.BooleanField(
         default=True, help_text="A value with no evidence fails the bar."
     )
@@ -192,7 +196,11 @@ class RubricRound(FrozenWhenPublished):
     duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     purpose = models.TextField(blank=True)
     block = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="interviews",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interviews",
         help_text="The scheduling block (the onsite) this interview belongs to.",
     )
     block_min_days = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -78,9 +78,7 @@ def rubric_to_spec(rubric: Rubric) -> dict[str, Any]:
             }
             for q in rubric.questions.all()
         ],
-        "failure_modes": [
-            {"slug": f.slug, "text": f.text, "severity": f.severity} for f in rubric.failure_modes.all()
-        ],
+        "failure_modes": [{"slug": f.slug, "text": f.text, "severity": f.severity} for f in rubric.failure_modes.all()],
         "levels": [
             {
                 "slug": lv.slug,

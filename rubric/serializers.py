@@ -4,7 +4,7 @@ from ``Rubric.objects.with_contents()`` so no serializer queries per row."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from rubric.models import Criterion, FailureMode, Level, Question, Rubric, RubricRound, RubricValue
+from rubric.models import RATING_POINTS, Criterion, FailureMode, Level, Question, Rubric, RubricRound, RubricValue
 
 
 def _by_order(items, key="order"):
@@ -12,14 +12,11 @@ def _by_order(items, key="order"):
 
 
 class AnchorsSerializer(serializers.Serializer):
-    _1 = serializers.CharField(source="1")
-    _2 = serializers.CharField(source="2")
-    _3 = serializers.CharField(source="3")
-    _4 = serializers.CharField(source="4")
+    """The behavioural anchor for each point of the scale, keyed "1".."4"."""
 
     def get_fields(self):
-        # "1".."4" are not Python identifiers; rename the declared fields to the API keys.
-        return {name.lstrip("_"): field for name, field in super().get_fields().items()}
+        # "1".."4" are not Python identifiers, so the fields are built rather than declared.
+        return {str(point): serializers.CharField(read_only=True) for point in RATING_POINTS}
 
 
 class RubricValueSerializer(serializers.ModelSerializer):
@@ -39,8 +36,19 @@ class RubricRoundSerializer(serializers.ModelSerializer):
     class Meta:
         model = RubricRound
         fields = [
-            "id", "order", "slug", "name", "kind", "duration_minutes", "purpose", "block", "block_days",
-            "values_in_focus", "questions", "ratings_due_hours", "evidence_due_hours",
+            "id",
+            "order",
+            "slug",
+            "name",
+            "kind",
+            "duration_minutes",
+            "purpose",
+            "block",
+            "block_days",
+            "values_in_focus",
+            "questions",
+            "ratings_due_hours",
+            "evidence_due_hours",
         ]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
@@ -117,6 +125,19 @@ class RubricSerializer(serializers.ModelSerializer):
     class Meta:
         model = Rubric
         fields = [
-            "id", "name", "slug", "version", "status", "description", "window_weeks", "reads_per_value",
-            "keeper_bar", "values", "rounds", "questions", "failure_modes", "levels", "published_at",
+            "id",
+            "name",
+            "slug",
+            "version",
+            "status",
+            "description",
+            "window_weeks",
+            "reads_per_value",
+            "keeper_bar",
+            "values",
+            "rounds",
+            "questions",
+            "failure_modes",
+            "levels",
+            "published_at",
         ]

@@ -223,6 +223,4 @@ def _rubric_contents_create(rubric: Rubric, spec: dict[str, Any]) -> None:
         FailureMode(rubric=rubric, order=i, slug=f["slug"], text=f["text"], severity=f["severity"])
         for i, f in enumerate(spec["failure_modes"], start=1)
     )
-    Level.objects.bulk_create(
-        Level(rubric=rubric, order=i, **lv) for i, lv in enumerate(spec["levels"], start=1)
-    )
+    Level.objects.bulk_create(Level(rubric=rubric, order=i, **lv) for i, lv in enumerate(spec["levels"], start=1))

@@ -314,8 +314,13 @@ def _cross_reference_problems(spec: dict[str, Any]) -> dict[str, list[str]]:
     if Decimal(bar["meets_mean"]) > Decimal(bar["strong_mean"]):
         add("keeper_bar.meets_mean", "must not exceed strong_mean")
 
-    for section, key in (("values", "slug"), ("rounds", "slug"), ("questions", "number"),
-                         ("failure_modes", "slug"), ("levels", "slug")):
+    for section, key in (
+        ("values", "slug"),
+        ("rounds", "slug"),
+        ("questions", "number"),
+        ("failure_modes", "slug"),
+        ("levels", "slug"),
+    ):
         for repeated in _duplicates([item[key] for item in spec[section]]):
             add(section, f"{key} {repeated!r} appears more than once")
 

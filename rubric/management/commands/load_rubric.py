@@ -11,9 +11,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
-        parser.add_argument(
-            "--publish", action="store_true", help="Publish the loaded version if it is still a draft."
-        )
+        parser.add_argument("--publish", action="store_true", help="Publish the loaded version if it is still a draft.")
 
     def handle(self, *args, path: Path, publish: bool, **options):
         try:

@@ -1,0 +1,69 @@
+"""The cast used everywhere (STYLE.md §5): alice and bob interview, hana manages
+hiring, dora directs, rick recruits, ada administers, eve has no part in any loop."""
+
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from keeper.celery import app as celery_app
+from rubric.services import rubric_load_file
+from tests.factories import UserFactory
+
+NETFLIX_RUBRIC = Path(__file__).resolve().parent.parent / "rubric" / "data" / "netflix-swe.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks(settings):
+    """Tasks run in-process in tests; the worker integration tests opt out explicitly."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(username="alice", roles=["interviewer"], first_name="Alice", last_name="Ng")
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(username="bob", roles=["interviewer"], first_name="Bob", last_name="Ruiz")
+
+
+@pytest.fixture
+def hana(db):
+    return UserFactory(username="hana", roles=["hiring_manager", "interviewer"], first_name="Hana", last_name="Sato")
+
+
+@pytest.fixture
+def dora(db):
+    return UserFactory(username="dora", roles=["director", "interviewer"], first_name="Dora", last_name="Mills")
+
+
+@pytest.fixture
+def rick(db):
+    return UserFactory(username="rick", roles=["recruiter"], first_name="Rick", last_name="Odum")
+
+
+@pytest.fixture
+def ada(db):
+    return UserFactory(
+        username="ada", roles=["admin"], first_name="Ada", last_name="Byron", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def eve(db):
+    return UserFactory(username="eve", roles=["interviewer"], first_name="Eve", last_name="Stone")
+
+
+@pytest.fixture
+def rubric(db):
+    """The Netflix rubric as the repository ships it, published."""
+    return rubric_load_file(path=NETFLIX_RUBRIC, publish=True).rubric

@@ -4,11 +4,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from keeper import views
+from loops.views import AssignmentViewSet, CandidateViewSet, LoopViewSet, RoundViewSet
 from rubric.views import RubricViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("rubrics", RubricViewSet, basename="rubric")
+router.register("candidates", CandidateViewSet, basename="candidate")
+router.register("loops", LoopViewSet, basename="loop")
+router.register("rounds", RoundViewSet, basename="round")
+router.register("assignments", AssignmentViewSet, basename="assignment")
 
 api_v1 = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),

@@ -68,7 +68,7 @@ class RoundInline(DraftOnlyInlineMixin, nested_admin.NestedStackedInline):
         ("duration_minutes", "block", "block_min_days", "block_max_days"),
         "purpose",
         "values_in_focus",
-        ("ratings_due_hours", "evidence_due_hours"),
+        ("ratings_due_hours", "evidence_due_hours", "is_decision_round"),
     ]
     filter_horizontal = ["values_in_focus"]
 

@@ -206,6 +206,10 @@ class RubricRound(FrozenWhenPublished):
     block_min_days = models.PositiveSmallIntegerField(null=True, blank=True)
     block_max_days = models.PositiveSmallIntegerField(null=True, blank=True)
     values_in_focus = models.ManyToManyField(RubricValue, blank=True, related_name="rounds_in_focus")
+    is_decision_round = models.BooleanField(
+        default=False,
+        help_text="The final round, run by a director, whose Keeper Test decision closes the loop (PRODUCT.md §5).",
+    )
     # Product §4: deadlines in two stages, counted from the end of the interview.
     ratings_due_hours = models.PositiveSmallIntegerField(null=True, blank=True, default=1)
     evidence_due_hours = models.PositiveSmallIntegerField(null=True, blank=True, default=24)

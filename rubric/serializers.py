@@ -47,6 +47,7 @@ class RubricRoundSerializer(serializers.ModelSerializer):
             "block_days",
             "values_in_focus",
             "questions",
+            "is_decision_round",
             "ratings_due_hours",
             "evidence_due_hours",
         ]

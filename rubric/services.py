@@ -177,6 +177,7 @@ def _rubric_contents_create(rubric: Rubric, spec: dict[str, Any]) -> None:
             kind=r["kind"],
             duration_minutes=r["duration_minutes"],
             purpose=r["purpose"],
+            is_decision_round=r["decision_round"],
             block_min_days=days.get("min"),
             block_max_days=days.get("max"),
             ratings_due_hours=r["ratings_due_hours"],

@@ -95,6 +95,7 @@ SCHEMA: dict[str, Any] = {
                         },
                     },
                     "values_in_focus": {"type": "array", "items": _SLUG},
+                    "decision_round": {"type": "boolean"},
                     "ratings_due_hours": _HOURS,
                     "evidence_due_hours": _HOURS,
                 },
@@ -288,6 +289,7 @@ def _normalise_round(r: dict[str, Any], by_value_order) -> dict[str, Any]:
         "block": r.get("block"),
         "block_days": {"min": days.get("min", 1), "max": days.get("max", 2)} if is_block else None,
         "values_in_focus": [] if is_block else by_value_order(r.get("values_in_focus", [])),
+        "decision_round": bool(r.get("decision_round", False)),
         "ratings_due_hours": None if is_block else r.get("ratings_due_hours", 1),
         "evidence_due_hours": None if is_block else r.get("evidence_due_hours", 24),
     }
@@ -345,9 +347,14 @@ def _cross_reference_problems(spec: dict[str, Any]) -> dict[str, list[str]]:
                 add(f"{where}.block", "a block cannot sit inside another block")
             if r["block_days"]["min"] > r["block_days"]["max"]:
                 add(f"{where}.block_days", "min must not exceed max")
+            if r["decision_round"]:
+                add(f"{where}.decision_round", "a scheduling block cannot be the decision round")
         for j, slug in enumerate(r["values_in_focus"]):
             if slug not in value_slugs:
                 add(f"{where}.values_in_focus[{j}]", f"unknown value {slug!r}")
+
+    if sum(r["decision_round"] for r in spec["rounds"]) > 1:
+        add("rounds", "at most one round can be the decision round")
 
     for i, q in enumerate(spec["questions"]):
         where = f"questions[{i}]"

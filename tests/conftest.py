@@ -1,14 +1,17 @@
 """The cast used everywhere (STYLE.md §5): alice and bob interview, hana manages
 hiring, dora directs, rick recruits, ada administers, eve has no part in any loop."""
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from keeper.celery import app as celery_app
+from loops.services import loop_open
 from rubric.services import rubric_load_file
-from tests.factories import UserFactory
+from tests.factories import CandidateFactory, UserFactory
 
 NETFLIX_RUBRIC = Path(__file__).resolve().parent.parent / "rubric" / "data" / "netflix-swe.yaml"
 
@@ -67,3 +70,30 @@ def eve(db):
 def rubric(db):
     """The Netflix rubric as the repository ships it, published."""
     return rubric_load_file(path=NETFLIX_RUBRIC, publish=True).rubric
+
+
+@pytest.fixture
+def candidate(db, rubric):
+    return CandidateFactory(name="Jordan Rivera", email="jordan@example.com", level="senior")
+
+
+@pytest.fixture
+def loop(candidate, hana, rick):
+    """An active loop that started three weeks ago, run by hana with rick recruiting."""
+    return loop_open(
+        candidate=candidate,
+        hiring_manager=hana,
+        recruiter=rick,
+        started_on=timezone.localdate() - timedelta(weeks=3),
+        by=hana,
+    )
+
+
+def round_of(loop, slug: str):
+    return loop.rounds.select_related("rubric_round").get(rubric_round__slug=slug)
+
+
+def at(days_ago: float, hour: int = 10) -> datetime:
+    """A moment ``days_ago`` days before now, at a fixed hour, in the current time zone."""
+    moment = timezone.localtime() - timedelta(days=days_ago)
+    return moment.replace(hour=hour, minute=0, second=0, microsecond=0)

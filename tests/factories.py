@@ -23,3 +23,12 @@ class UserFactory(factory.django.DjangoModelFactory):
             return
         roles_ensure()
         self.groups.set(Group.objects.filter(name__in=extracted))
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "loops.Candidate"
+
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"candidate{n}@example.com")
+    level = "senior"

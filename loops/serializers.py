@@ -1,0 +1,217 @@
+"""Loop shapes (PRODUCT.md §7.1). Output serializers read prefetched rows only."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Candidate
+        fields = ["id", "name", "email", "level"]
+
+
+class CandidateInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(max_length=254)
+    level = serializers.SlugField(max_length=40)
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    questions = serializers.SerializerMethodField()
+    values_in_focus = serializers.SerializerMethodField()
+    scorecard = serializers.SerializerMethodField()
+    notes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "round", "interviewer", "questions", "values_in_focus", "scorecard", "notes"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_questions(self, obj: Assignment) -> list[int]:
+        return sorted(q.number for q in obj.questions.all())
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_values_in_focus(self, obj: Assignment) -> list[str]:
+        return [v.slug for v in sorted(obj.values_in_focus.all(), key=lambda v: v.order)]
+
+    def get_scorecard(self, obj: Assignment) -> int | None:
+        scorecard = getattr(obj, "scorecard", None)
+        return scorecard.pk if scorecard is not None else None
+
+    def get_notes(self, obj: Assignment) -> str | None:
+        """Briefing notes go to their interviewer and the people running the loop only."""
+        return (
+            obj.notes
+            if self.context.get("sees_all_notes") or self.context.get("viewer_id") == obj.interviewer_id
+            else None
+        )
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(source="rubric_round.slug", read_only=True)
+    name = serializers.CharField(source="rubric_round.name", read_only=True)
+    kind = serializers.CharField(source="rubric_round.kind", read_only=True)
+    duration_minutes = serializers.IntegerField(source="rubric_round.duration_minutes", read_only=True)
+    is_decision_round = serializers.BooleanField(source="rubric_round.is_decision_round", read_only=True)
+    outcome = serializers.SerializerMethodField()
+    assignments = AssignmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Round
+        fields = [
+            "id",
+            "loop",
+            "order",
+            "slug",
+            "name",
+            "kind",
+            "block",
+            "duration_minutes",
+            "is_decision_round",
+            "status",
+            "outcome",
+            "scheduled_start",
+            "scheduled_end",
+            "completed_at",
+            "assignments",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Round.Outcome.choices, allow_null=True))
+    def get_outcome(self, obj: Round) -> str | None:
+        return obj.outcome or None
+
+
+class TimelineEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TimelineEvent
+        fields = ["at", "actor", "kind", "detail", "round"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_actor(self, obj: TimelineEvent) -> str | None:
+        if obj.actor is None:
+            return None
+        return obj.actor.get_full_name() or obj.actor.username
+
+
+class CoverageSerializer(serializers.Serializer):
+    values = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
+    questions = serializers.DictField(child=serializers.ListField(child=serializers.IntegerField()))
+    matrix = serializers.ListField(child=serializers.DictField())
+    gaps = serializers.DictField()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class LoopSummarySerializer(serializers.ModelSerializer):
+    """A loop in lists: no rounds, no coverage, a fixed number of queries for any page."""
+
+    candidate = CandidateSerializer(read_only=True)
+    weeks_elapsed = serializers.SerializerMethodField()
+    pace = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Loop
+        fields = [
+            "id",
+            "candidate",
+            "status",
+            "rubric",
+            "hiring_manager",
+            "recruiter",
+            "started_on",
+            "due_by",
+            "weeks_elapsed",
+            "pace",
+            "current_round",
+            "closed_on",
+        ]
+
+    def get_weeks_elapsed(self, obj: Loop) -> float:
+        return obj.weeks_elapsed(self.context.get("today"))
+
+    @extend_schema_field(serializers.ChoiceField(choices=Loop.Pace.choices))
+    def get_pace(self, obj: Loop) -> str:
+        return obj.pace(self.context.get("today"))
+
+
+class LoopDetailSerializer(LoopSummarySerializer):
+    rounds = RoundSerializer(many=True, read_only=True)
+    coverage = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
+
+    class Meta(LoopSummarySerializer.Meta):
+        fields = [*LoopSummarySerializer.Meta.fields, "at_risk_from", "rounds", "coverage", "timeline"]
+
+    @extend_schema_field(CoverageSerializer)
+    def get_coverage(self, obj: Loop) -> dict:
+        from loops.services import loop_coverage
+
+        return loop_coverage(obj)
+
+    @extend_schema_field(TimelineEventSerializer(many=True))
+    def get_timeline(self, obj: Loop) -> list[dict]:
+        if not self.context.get("sees_all_notes"):
+            return []
+        return TimelineEventSerializer(obj.timeline.all(), many=True).data
+
+
+class LoopInput(serializers.Serializer):
+    candidate = serializers.IntegerField(min_value=1)
+    hiring_manager = serializers.IntegerField(min_value=1)
+    recruiter = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    rubric = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    started_on = serializers.DateField(required=False, allow_null=True)
+
+
+class LoopListQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Loop.Status.choices, required=False)
+    pace = serializers.ChoiceField(choices=Loop.Pace.choices, required=False)
+    hiring_manager = serializers.IntegerField(min_value=1, required=False)
+    candidate = serializers.IntegerField(min_value=1, required=False)
+
+
+class LoopMoveInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class RoundInput(serializers.Serializer):
+    scheduled_start = serializers.DateTimeField(required=False)
+    scheduled_end = serializers.DateTimeField(required=False, allow_null=True)
+    status = serializers.ChoiceField(
+        choices=[Round.Status.DONE, Round.Status.SKIPPED, Round.Status.PLANNED], required=False
+    )
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+    def validate(self, attrs):
+        has_schedule = "scheduled_start" in attrs
+        if has_schedule == ("status" in attrs):
+            raise serializers.ValidationError(
+                "Send either scheduled_start (to schedule) or status, not both or neither."
+            )
+        if "scheduled_end" in attrs and not has_schedule:
+            raise serializers.ValidationError({"scheduled_end": ["Send scheduled_start with scheduled_end."]})
+        return attrs
+
+
+class OutcomeInput(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Round.Outcome.choices)
+
+
+class AssignmentInput(serializers.Serializer):
+    interviewer = serializers.IntegerField(min_value=1)
+    questions = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, allow_null=True, max_length=50
+    )
+    values_in_focus = serializers.ListField(
+        child=serializers.SlugField(max_length=60), required=False, allow_null=True, max_length=50
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class AssignmentUpdateInput(serializers.Serializer):
+    questions = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=50)
+    values_in_focus = serializers.ListField(child=serializers.SlugField(max_length=60), required=False, max_length=50)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)

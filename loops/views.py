@@ -1,0 +1,292 @@
+"""Loop endpoints (PRODUCT.md §7). Each view authenticates, loads through the visible
+queryset (unseen → 404), checks the action (not allowed → 403), validates, calls one service."""
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from keeper.errors import Invalid
+from loops import services
+from loops.models import Assignment, Loop
+from loops.selectors import (
+    assignments_visible_to,
+    can_coordinate,
+    can_manage,
+    candidates_visible_to,
+    is_hiring_team,
+    loop_detail_queryset,
+    loops_visible_to,
+    may_list_candidates,
+    may_open_loops,
+    rounds_visible_to,
+)
+from loops.serializers import (
+    AssignmentInput,
+    AssignmentSerializer,
+    AssignmentUpdateInput,
+    CandidateInput,
+    CandidateSerializer,
+    LoopDetailSerializer,
+    LoopInput,
+    LoopListQuery,
+    LoopMoveInput,
+    LoopSummarySerializer,
+    OutcomeInput,
+    RoundInput,
+    RoundSerializer,
+)
+from rubric.models import Rubric
+
+User = get_user_model()
+
+
+def _deny(message: str) -> None:
+    raise PermissionDenied(message)
+
+
+def _user_or_invalid(field: str, user_id: int | None):
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise Invalid("Unknown user.", errors={field: [f"No active user with id {user_id}."]})
+    return user
+
+
+class CandidateViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = CandidateSerializer
+
+    def get_queryset(self):
+        return candidates_visible_to(self.request.user).order_by("name", "pk")
+
+    def list(self, request, *args, **kwargs):
+        if not may_list_candidates(request.user):
+            _deny("Candidates are for the hiring team.")
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=CandidateInput, responses={201: CandidateSerializer})
+    def create(self, request, *args, **kwargs):
+        if not may_open_loops(request.user):
+            _deny("Hiring managers and recruiters add candidates.")
+        data = CandidateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        candidate = services.candidate_create(**data.validated_data, by=request.user)
+        return Response(CandidateSerializer(candidate).data, status=status.HTTP_201_CREATED)
+
+
+class LoopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    def get_queryset(self):
+        loops = loops_visible_to(self.request.user)
+        if self.action == "list":
+            return loops.select_related("candidate").order_by("-started_on", "-pk")
+        if self.action == "retrieve":
+            return loop_detail_queryset(loops)
+        return loops
+
+    def get_serializer_class(self):
+        return LoopSummarySerializer if self.action == "list" else LoopDetailSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["today"] = timezone.localdate()
+        context["viewer_id"] = self.request.user.pk
+        return context
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        query = LoopListQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        if "status" in params:
+            queryset = queryset.filter(status=params["status"])
+        if "pace" in params:
+            queryset = queryset.with_pace(params["pace"], timezone.localdate())
+        if "hiring_manager" in params:
+            queryset = queryset.filter(hiring_manager_id=params["hiring_manager"])
+        if "candidate" in params:
+            queryset = queryset.filter(candidate_id=params["candidate"])
+        return queryset
+
+    def retrieve(self, request, *args, **kwargs):
+        loop = self.get_object()
+        context = {**self.get_serializer_context(), "sees_all_notes": is_hiring_team(request.user, loop)}
+        return Response(LoopDetailSerializer(loop, context=context).data)
+
+    @extend_schema(request=LoopInput, responses={201: LoopDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        if not may_open_loops(request.user):
+            _deny("Hiring managers and recruiters open loops.")
+        data = LoopInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        candidate = candidates_visible_to(request.user).filter(pk=params["candidate"]).first()
+        if candidate is None:
+            raise Invalid("Unknown candidate.", errors={"candidate": [f"No candidate with id {params['candidate']}."]})
+        rubric = None
+        if params.get("rubric"):
+            rubric = Rubric.objects.filter(pk=params["rubric"]).exclude(status=Rubric.Status.DRAFT).first()
+            if rubric is None:
+                raise Invalid(
+                    "Unknown rubric.", errors={"rubric": [f"No published rubric with id {params['rubric']}."]}
+                )
+        loop = services.loop_open(
+            candidate=candidate,
+            hiring_manager=_user_or_invalid("hiring_manager", params["hiring_manager"]),
+            recruiter=_user_or_invalid("recruiter", params.get("recruiter")),
+            rubric=rubric,
+            started_on=params.get("started_on"),
+            by=request.user,
+        )
+        loop = loop_detail_queryset(Loop.objects.filter(pk=loop.pk)).get()
+        context = {**self.get_serializer_context(), "sees_all_notes": True}
+        return Response(LoopDetailSerializer(loop, context=context).data, status=status.HTTP_201_CREATED)
+
+    def _move(self, request, to: str) -> Response:
+        loop = self.get_object()
+        if not can_coordinate(request.user, loop):
+            _deny("Only the loop's hiring manager or recruiter changes its status.")
+        data = LoopMoveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.loop_move(loop=loop, to=to, by=request.user, reason=data.validated_data["reason"])
+        return self.retrieve(request, pk=loop.pk)
+
+    @extend_schema(request=LoopMoveInput, responses={200: LoopDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def hold(self, request, pk=None):
+        return self._move(request, Loop.Status.ON_HOLD)
+
+    @extend_schema(request=LoopMoveInput, responses={200: LoopDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self._move(request, Loop.Status.ACTIVE)
+
+    @extend_schema(request=LoopMoveInput, responses={200: LoopDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._move(request, Loop.Status.WITHDRAWN)
+
+
+class RoundViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = RoundSerializer
+
+    def get_queryset(self):
+        return (
+            rounds_visible_to(self.request.user)
+            .select_related("loop", "rubric_round")
+            .prefetch_related("assignments__questions", "assignments__values_in_focus")
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["viewer_id"] = self.request.user.pk
+        if getattr(self, "_round", None) is not None:
+            context["sees_all_notes"] = is_hiring_team(self.request.user, self._round.loop)
+        return context
+
+    def get_object(self):
+        self._round = super().get_object()
+        return self._round
+
+    def _fresh(self, round_id: int) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=round_id)).data)
+
+    @extend_schema(request=RoundInput, responses={200: RoundSerializer})
+    def partial_update(self, request, pk=None):
+        round_ = self.get_object()
+        if not can_coordinate(request.user, round_.loop):
+            _deny("Only the loop's hiring manager or recruiter schedules rounds.")
+        data = RoundInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        if "scheduled_start" in params:
+            services.round_schedule(
+                round=round_,
+                start=params["scheduled_start"],
+                end=params.get("scheduled_end"),
+                override_reason=params["override_reason"],
+                by=request.user,
+            )
+        else:
+            services.round_set_status(round=round_, status=params["status"], by=request.user)
+        return self._fresh(round_.pk)
+
+    @extend_schema(request=OutcomeInput, responses={200: RoundSerializer})
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        round_ = self.get_object()
+        if not can_manage(request.user, round_.loop):
+            _deny("Only the loop's hiring manager records outcomes.")
+        data = OutcomeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.round_outcome_record(round=round_, outcome=data.validated_data["outcome"], by=request.user)
+        return self._fresh(round_.pk)
+
+    @extend_schema(request=AssignmentInput, responses={201: AssignmentSerializer})
+    @action(detail=True, methods=["post"])
+    def assignments(self, request, pk=None):
+        round_ = self.get_object()
+        if not can_manage(request.user, round_.loop):
+            _deny("Only the loop's hiring manager assigns interviewers.")
+        data = AssignmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        assignment = services.assignment_create(
+            round=round_,
+            interviewer=_user_or_invalid("interviewer", params["interviewer"]),
+            questions=params.get("questions"),
+            values_in_focus=params.get("values_in_focus"),
+            notes=params["notes"],
+            by=request.user,
+        )
+        body = AssignmentSerializer(
+            Assignment.objects.prefetch_related("questions", "values_in_focus").get(pk=assignment.pk),
+            context={"sees_all_notes": True},
+        ).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class AssignmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = AssignmentSerializer
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            assignments_visible_to(self.request.user)
+            .select_related("round__loop")
+            .prefetch_related("questions", "values_in_focus")
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "viewer_id": self.request.user.pk}
+
+    def retrieve(self, request, *args, **kwargs):
+        assignment = self.get_object()
+        context = {
+            **self.get_serializer_context(),
+            "sees_all_notes": is_hiring_team(request.user, assignment.round.loop),
+        }
+        return Response(AssignmentSerializer(assignment, context=context).data)
+
+    @extend_schema(request=AssignmentUpdateInput, responses={200: AssignmentSerializer})
+    def partial_update(self, request, pk=None):
+        assignment = self.get_object()
+        if not can_manage(request.user, assignment.round.loop):
+            _deny("Only the loop's hiring manager changes assignments.")
+        data = AssignmentUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.assignment_update(assignment=assignment, by=request.user, **data.validated_data)
+        return self.retrieve(request, pk=assignment.pk)
+
+    def destroy(self, request, pk=None):
+        assignment = self.get_object()
+        if not can_manage(request.user, assignment.round.loop):
+            _deny("Only the loop's hiring manager removes interviewers.")
+        services.assignment_remove(assignment=assignment, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

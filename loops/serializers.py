@@ -1,9 +1,11 @@
 """Loop shapes (PRODUCT.md §7.1). Output serializers read prefetched rows only."""
 
+from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
+from rubric.models import Rubric
 
 
 class CandidateSerializer(serializers.ModelSerializer):
@@ -158,11 +160,24 @@ class LoopDetailSerializer(LoopSummarySerializer):
         return TimelineEventSerializer(obj.timeline.all(), many=True).data
 
 
+class VisibleCandidateField(serializers.PrimaryKeyRelatedField):
+    """A candidate id, resolved through the caller's visibility: an unseen one reads as unknown."""
+
+    def get_queryset(self):
+        from loops.selectors import candidates_visible_to
+
+        return candidates_visible_to(self.context["request"].user)
+
+
 class LoopInput(serializers.Serializer):
-    candidate = serializers.IntegerField(min_value=1)
-    hiring_manager = serializers.IntegerField(min_value=1)
-    recruiter = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    rubric = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    candidate = VisibleCandidateField()
+    hiring_manager = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
+    recruiter = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True
+    )
+    rubric = serializers.PrimaryKeyRelatedField(
+        queryset=Rubric.objects.exclude(status=Rubric.Status.DRAFT), required=False, allow_null=True
+    )
     started_on = serializers.DateField(required=False, allow_null=True)
 
 
@@ -201,7 +216,7 @@ class OutcomeInput(serializers.Serializer):
 
 
 class AssignmentInput(serializers.Serializer):
-    interviewer = serializers.IntegerField(min_value=1)
+    interviewer = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
     questions = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, allow_null=True, max_length=50
     )

@@ -1,7 +1,6 @@
 """Loop endpoints (PRODUCT.md §7). Each view authenticates, loads through the visible
 queryset (unseen → 404), checks the action (not allowed → 403), validates, calls one service."""
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -9,7 +8,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from keeper.errors import Invalid
 from loops import services
 from loops.models import Assignment, Loop
 from loops.selectors import (
@@ -39,22 +37,10 @@ from loops.serializers import (
     RoundInput,
     RoundSerializer,
 )
-from rubric.models import Rubric
-
-User = get_user_model()
 
 
 def _deny(message: str) -> None:
     raise PermissionDenied(message)
-
-
-def _user_or_invalid(field: str, user_id: int | None):
-    if user_id is None:
-        return None
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        raise Invalid("Unknown user.", errors={field: [f"No active user with id {user_id}."]})
-    return user
 
 
 class CandidateViewSet(
@@ -123,27 +109,9 @@ class LoopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def create(self, request, *args, **kwargs):
         if not may_open_loops(request.user):
             _deny("Hiring managers and recruiters open loops.")
-        data = LoopInput(data=request.data)
+        data = LoopInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        params = data.validated_data
-        candidate = candidates_visible_to(request.user).filter(pk=params["candidate"]).first()
-        if candidate is None:
-            raise Invalid("Unknown candidate.", errors={"candidate": [f"No candidate with id {params['candidate']}."]})
-        rubric = None
-        if params.get("rubric"):
-            rubric = Rubric.objects.filter(pk=params["rubric"]).exclude(status=Rubric.Status.DRAFT).first()
-            if rubric is None:
-                raise Invalid(
-                    "Unknown rubric.", errors={"rubric": [f"No published rubric with id {params['rubric']}."]}
-                )
-        loop = services.loop_open(
-            candidate=candidate,
-            hiring_manager=_user_or_invalid("hiring_manager", params["hiring_manager"]),
-            recruiter=_user_or_invalid("recruiter", params.get("recruiter")),
-            rubric=rubric,
-            started_on=params.get("started_on"),
-            by=request.user,
-        )
+        loop = services.loop_open(**data.validated_data, by=request.user)
         loop = loop_detail_queryset(Loop.objects.filter(pk=loop.pk)).get()
         context = {**self.get_serializer_context(), "sees_all_notes": True}
         return Response(LoopDetailSerializer(loop, context=context).data, status=status.HTTP_201_CREATED)
@@ -239,7 +207,7 @@ class RoundViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         params = data.validated_data
         assignment = services.assignment_create(
             round=round_,
-            interviewer=_user_or_invalid("interviewer", params["interviewer"]),
+            interviewer=params["interviewer"],
             questions=params.get("questions"),
             values_in_focus=params.get("values_in_focus"),
             notes=params["notes"],

@@ -73,8 +73,8 @@ def rubric(db):
 
 
 @pytest.fixture
-def candidate(db, rubric):
-    return CandidateFactory(name="Jordan Rivera", email="jordan@example.com", level="senior")
+def candidate(db, rubric, hana):
+    return CandidateFactory(name="Jordan Rivera", email="jordan@example.com", level="senior", created_by=hana)
 
 
 @pytest.fixture

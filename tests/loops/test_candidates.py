@@ -69,7 +69,7 @@ def test_a_hiring_manager_lists_only_their_candidates(api, hana, candidate, rubr
 
     names = [c["name"] for c in api.get("/api/v1/candidates/").json()]
 
-    assert names == ["Sam Lee"]
+    assert names == ["Jordan Rivera", "Sam Lee"]
 
 
 def test_a_candidate_another_manager_entered_is_not_found(api, hana, rubric):

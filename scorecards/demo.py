@@ -1,0 +1,90 @@
+"""The demo data `make run` loads: one user per role and a candidate mid-loop,
+built through the same services the API uses."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from keeper.services import user_upsert
+from loops.models import Candidate, Loop
+from loops.services import assignment_create, loop_open, round_outcome_record, round_schedule
+from rubric.selectors import rubric_default
+
+# Demo-only credentials for a local server; `make run` prints them.
+DEMO_USERS = [
+    ("ada", "Ada Byron", ["admin"]),
+    ("hana", "Hana Sato", ["hiring_manager", "interviewer"]),
+    ("dora", "Dora Mills", ["director", "interviewer"]),
+    ("rick", "Rick Odum", ["recruiter", "interviewer"]),
+    ("alice", "Alice Ng", ["interviewer"]),
+    ("bob", "Bob Ruiz", ["interviewer"]),
+]
+DEMO_EMAIL = "jordan.rivera@example.com"
+
+
+def demo_password(username: str) -> str:
+    return f"keeper-demo-{username}"
+
+
+def _at(day, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=hour))
+
+
+@transaction.atomic
+def demo_seed() -> tuple[dict[str, str], Loop, bool]:
+    """Create the demo users and loop if missing. Returns (passwords, loop, created)."""
+    users = {}
+    for username, name, roles in DEMO_USERS:
+        user, _, _ = user_upsert(
+            username=username,
+            roles=roles,
+            password=demo_password(username),
+            email=f"{username}@example.com",
+            name=name,
+        )
+        users[username] = user
+    passwords = {username: demo_password(username) for username, _, _ in DEMO_USERS}
+
+    existing = Loop.objects.filter(candidate__email=DEMO_EMAIL).first()
+    if existing:
+        return passwords, existing, False
+
+    hana = users["hana"]
+    today = timezone.localdate()
+    candidate = Candidate.objects.create(
+        name="Jordan Rivera", email=DEMO_EMAIL, level="senior", created_by=users["rick"]
+    )
+    loop = loop_open(
+        candidate=candidate,
+        hiring_manager=hana,
+        recruiter=users["rick"],
+        rubric=rubric_default(),
+        started_on=today - timedelta(weeks=4),
+        by=users["rick"],
+    )
+    rounds = {r.rubric_round.slug: r for r in loop.rounds.select_related("rubric_round")}
+    plan = {
+        "recruiter-screen": ["rick"],
+        "hiring-manager-screen": ["hana"],
+        "coding": ["alice"],
+        "system-design": ["bob"],
+        "behavioral": ["alice", "bob"],
+        "director-final": ["dora"],
+    }
+    for slug, people in plan.items():
+        for username in people:
+            assignment_create(round=rounds[slug], interviewer=users[username], by=hana)
+
+    round_schedule(round=rounds["recruiter-screen"], start=_at(today - timedelta(days=25), 15), end=None, by=hana)
+    round_outcome_record(round=rounds["recruiter-screen"], outcome="advance", by=hana)
+    round_schedule(round=rounds["hiring-manager-screen"], start=_at(today - timedelta(days=14), 11), end=None, by=hana)
+    round_outcome_record(round=rounds["hiring-manager-screen"], outcome="advance", by=hana)
+
+    first, second = today + timedelta(days=2), today + timedelta(days=3)
+    round_schedule(round=rounds["onsite"], start=_at(first, 9), end=_at(second, 17), by=hana)
+    round_schedule(round=rounds["coding"], start=_at(first, 10), end=None, by=hana)
+    round_schedule(round=rounds["system-design"], start=_at(first, 13), end=None, by=hana)
+    round_schedule(round=rounds["behavioral"], start=_at(second, 10), end=None, by=hana)
+    round_schedule(round=rounds["director-final"], start=_at(second, 14), end=None, by=hana)
+    return passwords, loop, True

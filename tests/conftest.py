@@ -17,6 +17,12 @@ NETFLIX_RUBRIC = Path(__file__).resolve().parent.parent / "rubric" / "data" / "n
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing costs a quarter second per user; tests check logic, not key stretching."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _eager_tasks(settings):
     """Tasks run in-process in tests; the worker integration tests opt out explicitly."""
     settings.CELERY_TASK_ALWAYS_EAGER = True

@@ -181,6 +181,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RubricStatusEnum": "rubric.models.Rubric.Status",
+        "LoopStatusEnum": "loops.models.Loop.Status",
+        "RoundStatusEnum": "loops.models.Round.Status",
+        "RoundOutcomeEnum": "loops.models.Round.Outcome",
+        "LoopPaceEnum": "loops.models.Loop.Pace",
+        "RoleEnum": "keeper.roles.Role",
+    },
 }
 
 LOGGING = {

@@ -1,6 +1,7 @@
 """Loop shapes (PRODUCT.md §7.1). Output serializers read prefetched rows only."""
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -160,6 +161,7 @@ class LoopDetailSerializer(LoopSummarySerializer):
         return TimelineEventSerializer(obj.timeline.all(), many=True).data
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleCandidateField(serializers.PrimaryKeyRelatedField):
     """A candidate id, resolved through the caller's visibility: an unseen one reads as unknown."""
 

@@ -108,3 +108,13 @@ def test_the_openapi_schema_and_offline_docs_are_served(client):
     assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     asset = client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     assert asset.status_code == 200
+
+
+def test_the_openapi_schema_generates_without_warnings_and_validates(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(target))
+
+    assert "/api/v1/loops/{id}/hold/" in target.read_text()

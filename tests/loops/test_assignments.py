@@ -149,3 +149,13 @@ def test_an_interviewer_cannot_edit_their_own_assignment(api, hana, alice, loop)
     assert api.patch(f"/api/v1/assignments/{assignment.pk}/", {"questions": []}).status_code == 403
     assert api.delete(f"/api/v1/assignments/{assignment.pk}/").status_code == 403
     assert api.get(f"/api/v1/assignments/{assignment.pk}/").status_code == 200
+
+
+def test_an_outsider_cannot_find_an_assignment(api, hana, alice, eve, loop):
+    assignment = assignment_create(round=round_of(loop, "coding"), interviewer=alice, by=hana)
+    api.force_authenticate(eve)
+
+    assert api.get(f"/api/v1/assignments/{assignment.pk}/").status_code == 404
+    assert api.patch(f"/api/v1/assignments/{assignment.pk}/", {"notes": "x"}).status_code == 404
+    assert api.delete(f"/api/v1/assignments/{assignment.pk}/").status_code == 404
+    assert Assignment.objects.filter(pk=assignment.pk, notes="").exists()

@@ -4,8 +4,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from keeper import views
-from loops.views import AssignmentViewSet, CandidateViewSet, LoopViewSet, RoundViewSet
+from loops.views import CandidateViewSet, LoopViewSet
 from rubric.views import RubricViewSet
+from scorecards.views import AssignmentViewSet, RoundViewSet, ScorecardViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -14,6 +15,7 @@ router.register("candidates", CandidateViewSet, basename="candidate")
 router.register("loops", LoopViewSet, basename="loop")
 router.register("rounds", RoundViewSet, basename="round")
 router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("scorecards", ScorecardViewSet, basename="scorecard")
 
 api_v1 = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),

@@ -133,6 +133,9 @@ class Round(models.Model):
     scheduled_start = models.DateTimeField(null=True, blank=True)
     scheduled_end = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Product §4: scorecard deadlines in two stages, from the end of the interview.
+    ratings_due_at = models.DateTimeField(null=True, blank=True)
+    evidence_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["loop_id", "order"]

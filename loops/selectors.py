@@ -74,7 +74,10 @@ def loop_detail_queryset(queryset: QuerySet[Loop]) -> QuerySet[Loop]:
             queryset=Round.objects.select_related("rubric_round").prefetch_related(
                 Prefetch(
                     "assignments",
-                    queryset=Assignment.objects.prefetch_related("questions", "values_in_focus"),
+                    # "scorecard" is the reverse one-to-one the scorecards app adds; named, not imported.
+                    queryset=Assignment.objects.select_related("scorecard").prefetch_related(
+                        "questions", "values_in_focus"
+                    ),
                 )
             ),
         ),

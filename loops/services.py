@@ -195,6 +195,15 @@ def _fmt(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
 
 
+def _deadlines(info, end: datetime) -> tuple[datetime | None, datetime | None]:
+    """Product §4: ratings due soon after the interview ends, the written evidence later."""
+    if info.is_block:
+        return None, None
+    ratings = end + timedelta(hours=info.ratings_due_hours) if info.ratings_due_hours is not None else None
+    evidence = end + timedelta(hours=info.evidence_due_hours) if info.evidence_due_hours is not None else None
+    return ratings, evidence
+
+
 def _top_level_neighbours(rounds: list[Round], step: Round) -> tuple[Round | None, Round | None]:
     steps = [r for r in rounds if r.block_id is None and r.status != RS.SKIPPED]
     earlier = [r for r in steps if r.order < step.order and r.scheduled_end]
@@ -310,7 +319,8 @@ def round_schedule(
 
     rescheduled = target.status == RS.SCHEDULED
     target.scheduled_start, target.scheduled_end, target.status = start, end, RS.SCHEDULED
-    target.save(update_fields=["scheduled_start", "scheduled_end", "status"])
+    target.ratings_due_at, target.evidence_due_at = _deadlines(info, end)
+    target.save(update_fields=["scheduled_start", "scheduled_end", "status", "ratings_due_at", "evidence_due_at"])
     if target.block_id:
         Round.objects.filter(pk=target.block_id, status=RS.PLANNED).update(status=RS.SCHEDULED)
     timeline_record(
@@ -358,7 +368,8 @@ def round_set_status(*, round: Round, status: str, by: AbstractUser) -> Round:
         fields.append("completed_at")
     if status == RS.PLANNED:
         target.scheduled_start = target.scheduled_end = None
-        fields += ["scheduled_start", "scheduled_end"]
+        target.ratings_due_at = target.evidence_due_at = None
+        fields += ["scheduled_start", "scheduled_end", "ratings_due_at", "evidence_due_at"]
     target.save(update_fields=fields)
     timeline_record(
         loop_id=loop.pk,

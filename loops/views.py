@@ -9,7 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from loops import services
-from loops.models import Assignment, Loop
+from loops.models import Loop
 from loops.selectors import (
     assignments_visible_to,
     can_coordinate,
@@ -23,7 +23,6 @@ from loops.selectors import (
     rounds_visible_to,
 )
 from loops.serializers import (
-    AssignmentInput,
     AssignmentSerializer,
     AssignmentUpdateInput,
     CandidateInput,
@@ -196,29 +195,6 @@ class RoundViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         services.round_outcome_record(round=round_, outcome=data.validated_data["outcome"], by=request.user)
         return self._fresh(round_.pk)
 
-    @extend_schema(request=AssignmentInput, responses={201: AssignmentSerializer})
-    @action(detail=True, methods=["post"])
-    def assignments(self, request, pk=None):
-        round_ = self.get_object()
-        if not can_manage(request.user, round_.loop):
-            _deny("Only the loop's hiring manager assigns interviewers.")
-        data = AssignmentInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        params = data.validated_data
-        assignment = services.assignment_create(
-            round=round_,
-            interviewer=params["interviewer"],
-            questions=params.get("questions"),
-            values_in_focus=params.get("values_in_focus"),
-            notes=params["notes"],
-            by=request.user,
-        )
-        body = AssignmentSerializer(
-            Assignment.objects.prefetch_related("questions", "values_in_focus").get(pk=assignment.pk),
-            context={"sees_all_notes": True},
-        ).data
-        return Response(body, status=status.HTTP_201_CREATED)
-
 
 class AssignmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = AssignmentSerializer
@@ -251,10 +227,3 @@ class AssignmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         services.assignment_update(assignment=assignment, by=request.user, **data.validated_data)
         return self.retrieve(request, pk=assignment.pk)
-
-    def destroy(self, request, pk=None):
-        assignment = self.get_object()
-        if not can_manage(request.user, assignment.round.loop):
-            _deny("Only the loop's hiring manager removes interviewers.")
-        services.assignment_remove(assignment=assignment, by=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)

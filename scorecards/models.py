@@ -1,0 +1,195 @@
+"""Interviewer scorecards (PRODUCT.md §4).
+
+A scorecard's content lives in revisions. While the scorecard is a draft its one
+revision is the working copy; submitting seals it; an amendment is a new revision
+(a full copy with the changes), so no sealed row is ever updated."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from scorecards.querysets import ScorecardQuerySet
+
+RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
+
+
+class Recommendation(models.TextChoices):
+    STRONG_NO = "strong_no", "Strong no"
+    NO = "no", "No"
+    YES = "yes", "Yes"
+    STRONG_YES = "strong_yes", "Strong yes"
+
+
+RECOMMENDATION_POINTS = {
+    Recommendation.STRONG_NO: 1,
+    Recommendation.NO: 2,
+    Recommendation.YES: 3,
+    Recommendation.STRONG_YES: 4,
+}
+
+
+class KeeperSignal(models.TextChoices):
+    YES = "yes", "Yes, I would fight to keep them"
+    NO = "no", "No"
+
+
+class Scorecard(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    assignment = models.OneToOneField("loops.Assignment", on_delete=models.PROTECT, related_name="scorecard")
+    loop = models.ForeignKey("loops.Loop", on_delete=models.CASCADE, related_name="scorecards")
+    round = models.ForeignKey("loops.Round", on_delete=models.CASCADE, related_name="scorecards")
+    interviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scorecards")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped by every write; a stale write is refused.")
+    current_revision = models.OneToOneField(
+        "scorecards.ScorecardRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ratings_completed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When every value in focus was rated and a recommendation given."
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScorecardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["loop_id", "round__order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft", submitted_at__isnull=True)
+                | Q(status="submitted", submitted_at__isnull=False),
+                name="scorecard_submitted_at_matches_status",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "loop"], name="scorecard_status_loop_idx"),
+            models.Index(fields=["interviewer", "status"], name="scorecard_interviewer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Scorecard {self.pk} by {self.interviewer} ({self.status})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class ScorecardRevision(models.Model):
+    """One state of a scorecard's content: the draft (number 1 until submitted),
+    then one more per amendment, each with its reason."""
+
+    class Kind(models.TextChoices):
+        ORIGINAL = "original", "Original"
+        AMENDMENT = "amendment", "Amendment"
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ORIGINAL)
+    recommendation = models.CharField(max_length=16, choices=Recommendation.choices, blank=True)
+    keeper = models.CharField(max_length=8, choices=KeeperSignal.choices, blank=True)
+    summary = models.TextField(blank=True)
+    reason = models.TextField(blank=True, help_text="Why an amendment was made.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    is_after_exposure = models.BooleanField(
+        default=False, help_text="Made after the author had read another interviewer's scorecard or the summary."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scorecard_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "number"], name="revision_unique_number"),
+            models.CheckConstraint(condition=Q(kind="original") | ~Q(reason=""), name="revision_amendment_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of scorecard {self.scorecard_id}"
+
+
+class ValueRating(models.Model):
+    """A rating of one value in focus; ``rating`` is null for "not assessed"."""
+
+    revision = models.ForeignKey(ScorecardRevision, on_delete=models.CASCADE, related_name="value_ratings")
+    value = models.ForeignKey("rubric.RubricValue", on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING_VALIDATORS)
+    evidence = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["revision_id", "value__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "value"], name="value_rating_once_per_revision"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=4), name="value_rating_on_scale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value_id}: {self.rating if self.rating is not None else 'not assessed'}"
+
+
+class CriterionRating(models.Model):
+    revision = models.ForeignKey(ScorecardRevision, on_delete=models.CASCADE, related_name="criterion_ratings")
+    criterion = models.ForeignKey("rubric.Criterion", on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING_VALIDATORS)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["revision_id", "criterion__question__number", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "criterion"], name="criterion_rating_once_per_revision"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=4), name="criterion_rating_on_scale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"criterion {self.criterion_id}: {self.rating}"
+
+
+class RedFlag(models.Model):
+    revision = models.ForeignKey(ScorecardRevision, on_delete=models.CASCADE, related_name="red_flags")
+    failure_mode = models.ForeignKey("rubric.FailureMode", on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["revision_id", "failure_mode__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "failure_mode"], name="red_flag_once_per_revision"),
+        ]
+
+    def __str__(self) -> str:
+        return f"red flag {self.failure_mode_id}"
+
+
+class Exposure(models.Model):
+    """The first time a person read another interviewer's scorecard, or the loop summary
+    (PRODUCT.md §4): amendments made after it are marked."""
+
+    class Kind(models.TextChoices):
+        SCORECARD = "scorecard", "Another interviewer's scorecard"
+        SUMMARY = "summary", "The Keeper Test summary"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    loop = models.ForeignKey("loops.Loop", on_delete=models.CASCADE, related_name="exposures")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    scorecard = models.ForeignKey(Scorecard, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["loop_id", "at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "scorecard"], condition=Q(kind="scorecard"), name="exposure_once_per_scorecard"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "loop"], condition=Q(kind="summary"), name="exposure_once_per_summary"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.kind} of loop {self.loop_id} at {self.at}"

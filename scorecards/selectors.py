@@ -1,0 +1,33 @@
+"""Who may read which scorecard (PRODUCT.md §4: independent scoring)."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from loops.selectors import loops_led_by
+from scorecards.models import Exposure, Scorecard
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def loops_unlocked_for(user: User) -> QuerySet:
+    """Loops where the user has submitted every scorecard of their own: only then do they
+    read their colleagues' (PRODUCT.md §4, independent scoring)."""
+    mine = Scorecard.objects.filter(interviewer=user)
+    return mine.submitted().exclude(loop__in=mine.drafts().values("loop")).values("loop")
+
+
+def scorecards_visible_to(user: User) -> QuerySet[Scorecard]:
+    """Drafts to their author alone; submitted ones to the loop's hiring manager, recruiter,
+    directors and admins, and to interviewers who have submitted all of their own."""
+    if not user.is_authenticated:
+        return Scorecard.objects.none()
+    return Scorecard.objects.filter(
+        Q(interviewer=user)
+        | Q(status=Scorecard.Status.SUBMITTED, loop__in=loops_led_by(user))
+        | Q(status=Scorecard.Status.SUBMITTED, loop__in=loops_unlocked_for(user))
+    )
+
+
+def exposure_first_at(*, user: User, loop_id: int):
+    """When the user first read a colleague's scorecard or the summary of this loop, if ever."""
+    return Exposure.objects.filter(user=user, loop_id=loop_id).order_by("at").values_list("at", flat=True).first()

@@ -1,0 +1,185 @@
+"""Scorecard shapes (PRODUCT.md §7, §7.1). Output reads prefetched rows only."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from scorecards.models import KeeperSignal, Recommendation, Scorecard, ScorecardRevision
+
+TEXT_LIMIT = 20_000
+
+
+class ValueRatingOut(serializers.Serializer):
+    value = serializers.CharField(source="value.slug")
+    rating = serializers.IntegerField(allow_null=True, help_text="1 strong no … 4 strong yes; null: not assessed")
+    evidence = serializers.CharField(allow_blank=True)
+
+
+class CriterionRatingOut(serializers.Serializer):
+    criterion = serializers.IntegerField(source="criterion_id")
+    question = serializers.IntegerField(source="criterion.question.number")
+    rating = serializers.IntegerField(allow_null=True)
+    notes = serializers.CharField(allow_blank=True)
+
+
+class RedFlagOut(serializers.Serializer):
+    failure_mode = serializers.IntegerField(source="failure_mode_id")
+    severity = serializers.CharField(source="failure_mode.severity")
+    note = serializers.CharField(allow_blank=True)
+
+
+def _deadline_state(scorecard: Scorecard, now) -> tuple:
+    """(due_at, overdue): the next deadline not yet met (PRODUCT.md §7.1), null once submitted."""
+    if scorecard.is_submitted:
+        return None, False
+    round_ = scorecard.round
+    due_at = round_.ratings_due_at if scorecard.ratings_completed_at is None else round_.evidence_due_at
+    if due_at is None and scorecard.ratings_completed_at is None:
+        due_at = round_.evidence_due_at
+    return due_at, due_at is not None and now > due_at
+
+
+class ScorecardSerializer(serializers.ModelSerializer):
+    value_ratings = serializers.SerializerMethodField()
+    criterion_ratings = serializers.SerializerMethodField()
+    red_flags = serializers.SerializerMethodField()
+    recommendation = serializers.SerializerMethodField()
+    keeper = serializers.SerializerMethodField()
+    summary = serializers.CharField(source="current_revision.summary", read_only=True)
+    revision = serializers.IntegerField(source="current_revision.number", read_only=True)
+    ratings_due_at = serializers.DateTimeField(source="round.ratings_due_at", read_only=True)
+    evidence_due_at = serializers.DateTimeField(source="round.evidence_due_at", read_only=True)
+    due_at = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    values_in_focus = serializers.SerializerMethodField()
+    questions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Scorecard
+        fields = [
+            "id",
+            "loop",
+            "round",
+            "interviewer",
+            "status",
+            "version",
+            "revision",
+            "values_in_focus",
+            "questions",
+            "value_ratings",
+            "criterion_ratings",
+            "red_flags",
+            "recommendation",
+            "keeper",
+            "summary",
+            "ratings_due_at",
+            "evidence_due_at",
+            "due_at",
+            "overdue",
+            "submitted_at",
+        ]
+
+    @extend_schema_field(ValueRatingOut(many=True))
+    def get_value_ratings(self, obj: Scorecard) -> list:
+        return ValueRatingOut(obj.current_revision.value_ratings.all(), many=True).data
+
+    @extend_schema_field(CriterionRatingOut(many=True))
+    def get_criterion_ratings(self, obj: Scorecard) -> list:
+        return CriterionRatingOut(obj.current_revision.criterion_ratings.all(), many=True).data
+
+    @extend_schema_field(RedFlagOut(many=True))
+    def get_red_flags(self, obj: Scorecard) -> list:
+        return RedFlagOut(obj.current_revision.red_flags.all(), many=True).data
+
+    @extend_schema_field(serializers.ChoiceField(choices=Recommendation.choices, allow_null=True))
+    def get_recommendation(self, obj: Scorecard) -> str | None:
+        return obj.current_revision.recommendation or None
+
+    @extend_schema_field(serializers.ChoiceField(choices=KeeperSignal.choices, allow_null=True))
+    def get_keeper(self, obj: Scorecard) -> str | None:
+        return obj.current_revision.keeper or None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_due_at(self, obj: Scorecard):
+        due_at, _ = _deadline_state(obj, self.context.get("now") or timezone.now())
+        return serializers.DateTimeField().to_representation(due_at) if due_at else None
+
+    def get_overdue(self, obj: Scorecard) -> bool:
+        return _deadline_state(obj, self.context.get("now") or timezone.now())[1]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_values_in_focus(self, obj: Scorecard) -> list[str]:
+        return [v.slug for v in sorted(obj.assignment.values_in_focus.all(), key=lambda v: v.order)]
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_questions(self, obj: Scorecard) -> list[int]:
+        return sorted(q.number for q in obj.assignment.questions.all())
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    value_ratings = ValueRatingOut(many=True, read_only=True)
+    criterion_ratings = CriterionRatingOut(many=True, read_only=True)
+    red_flags = RedFlagOut(many=True, read_only=True)
+
+    class Meta:
+        model = ScorecardRevision
+        fields = [
+            "number",
+            "kind",
+            "author",
+            "created_at",
+            "reason",
+            "is_after_exposure",
+            "recommendation",
+            "keeper",
+            "summary",
+            "value_ratings",
+            "criterion_ratings",
+            "red_flags",
+        ]
+
+
+class ValueRatingIn(serializers.Serializer):
+    value = serializers.SlugField(max_length=60)
+    rating = serializers.IntegerField(min_value=1, max_value=4, allow_null=True)
+    evidence = serializers.CharField(allow_blank=True, required=False, default="", max_length=TEXT_LIMIT)
+
+
+class CriterionRatingIn(serializers.Serializer):
+    criterion = serializers.IntegerField(min_value=1)
+    rating = serializers.IntegerField(min_value=1, max_value=4, allow_null=True)
+    notes = serializers.CharField(allow_blank=True, required=False, default="", max_length=TEXT_LIMIT)
+
+
+class RedFlagIn(serializers.Serializer):
+    failure_mode = serializers.IntegerField(min_value=1)
+    note = serializers.CharField(allow_blank=True, required=False, default="", max_length=TEXT_LIMIT)
+
+
+class ScorecardContentInput(serializers.Serializer):
+    value_ratings = ValueRatingIn(many=True, required=False, max_length=50)
+    criterion_ratings = CriterionRatingIn(many=True, required=False, max_length=200)
+    red_flags = RedFlagIn(many=True, required=False, max_length=50)
+    recommendation = serializers.ChoiceField(choices=Recommendation.choices, required=False, allow_blank=True)
+    keeper = serializers.ChoiceField(choices=KeeperSignal.choices, required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMIT)
+
+
+class ScorecardDraftInput(ScorecardContentInput):
+    version = serializers.IntegerField(min_value=1, help_text="The version you read; a stale one answers 409.")
+
+
+class ScorecardSubmitInput(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, required=False)
+
+
+class ScorecardAmendmentInput(ScorecardContentInput):
+    reason = serializers.CharField(max_length=TEXT_LIMIT)
+    version = serializers.IntegerField(min_value=1, required=False)
+
+
+class ScorecardListQuery(serializers.Serializer):
+    loop = serializers.IntegerField(min_value=1, required=False)
+    mine = serializers.BooleanField(required=False)
+    status = serializers.ChoiceField(choices=Scorecard.Status.choices, required=False)
+    round = serializers.IntegerField(min_value=1, required=False)

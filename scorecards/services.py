@@ -1,0 +1,462 @@
+"""Every write to scorecards: opening one on assignment, draft saves, submission,
+amendments, and the record of exposure (PRODUCT.md §4)."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractUser
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from keeper.errors import Conflict, Frozen, Incomplete, Invalid, StaleVersion
+from keeper.roles import is_admin
+from loops import services as loop_services
+from loops.models import Assignment, Round, TimelineEvent
+from rubric.models import FailureMode
+from rubric.selectors import rubric_structure
+from scorecards.models import (
+    CriterionRating,
+    Exposure,
+    RedFlag,
+    Scorecard,
+    ScorecardRevision,
+    ValueRating,
+)
+from scorecards.selectors import exposure_first_at
+
+
+@dataclass(frozen=True)
+class ValueRatingIn:
+    value: str
+    rating: int | None
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class CriterionRatingIn:
+    criterion: int
+    rating: int | None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class RedFlagIn:
+    failure_mode: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ScorecardContent:
+    """What a save or an amendment changes; ``None`` leaves a part as it is, and a list
+    that is given replaces that part whole."""
+
+    value_ratings: list[ValueRatingIn] | None = None
+    criterion_ratings: list[CriterionRatingIn] | None = None
+    red_flags: list[RedFlagIn] | None = None
+    recommendation: str | None = None
+    keeper: str | None = None
+    summary: str | None = None
+    changed: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_input(cls, data: dict) -> "ScorecardContent":
+        return cls(
+            value_ratings=None
+            if data.get("value_ratings") is None
+            else [ValueRatingIn(**item) for item in data["value_ratings"]],
+            criterion_ratings=None
+            if data.get("criterion_ratings") is None
+            else [CriterionRatingIn(**item) for item in data["criterion_ratings"]],
+            red_flags=None if data.get("red_flags") is None else [RedFlagIn(**item) for item in data["red_flags"]],
+            recommendation=data.get("recommendation"),
+            keeper=data.get("keeper"),
+            summary=data.get("summary"),
+            changed=[key for key in data if key not in {"version", "reason"}],
+        )
+
+
+# Assignment and opening ---------------------------------------------------------------
+
+
+@transaction.atomic
+def interviewer_assign(
+    *,
+    round: Round,
+    interviewer: AbstractUser,
+    by: AbstractUser,
+    questions: list[int] | None = None,
+    values_in_focus: list[str] | None = None,
+    notes: str = "",
+) -> Assignment:
+    """Assign an interviewer (``loops.services.assignment_create``) and open their draft
+    scorecard, in one transaction (PRODUCT.md §3)."""
+    assignment = loop_services.assignment_create(
+        round=round, interviewer=interviewer, by=by, questions=questions, values_in_focus=values_in_focus, notes=notes
+    )
+    scorecard_open(assignment=assignment)
+    return assignment
+
+
+@transaction.atomic
+def interviewer_unassign(*, assignment: Assignment, by: AbstractUser) -> None:
+    """Take an interviewer off a round; their draft goes with them. A submitted scorecard
+    is evidence and keeps the assignment (Conflict)."""
+    scorecard = Scorecard.objects.select_for_update().filter(assignment=assignment).first()
+    if scorecard is not None:
+        if scorecard.is_submitted:
+            raise Conflict("This interviewer has submitted a scorecard; it stays on the record.")
+        _scorecard_delete_draft(scorecard)
+    loop_services.assignment_remove(assignment=assignment, by=by)
+
+
+def _scorecard_delete_draft(scorecard: Scorecard) -> None:
+    revision_ids = list(scorecard.revisions.values_list("pk", flat=True))
+    Scorecard.objects.filter(pk=scorecard.pk).update(current_revision=None)
+    for model in (ValueRating, CriterionRating, RedFlag):
+        model.objects.filter(revision_id__in=revision_ids).delete()
+    ScorecardRevision.objects.filter(pk__in=revision_ids).delete()
+    Scorecard.objects.filter(pk=scorecard.pk).delete()
+
+
+def scorecard_open(*, assignment: Assignment) -> Scorecard:
+    """The draft scorecard of a new assignment, with its working revision."""
+    scorecard = Scorecard.objects.create(
+        assignment=assignment,
+        loop_id=assignment.round.loop_id,
+        round_id=assignment.round_id,
+        interviewer_id=assignment.interviewer_id,
+    )
+    revision = ScorecardRevision.objects.create(scorecard=scorecard, number=1, author_id=assignment.interviewer_id)
+    scorecard.current_revision = revision
+    scorecard.save(update_fields=["current_revision"])
+    return scorecard
+
+
+# Validation ---------------------------------------------------------------------------
+
+
+def _plan(scorecard: Scorecard) -> tuple[set[str], set[int], dict[int, FailureMode]]:
+    """The values in focus, the criteria of the questions asked, and the rubric's failure modes."""
+    loop = scorecard.loop
+    structure = rubric_structure(loop.rubric)
+    assignment = scorecard.assignment
+    focus = {v.slug for v in assignment.values_in_focus.all()}
+    criteria = {
+        criterion_id
+        for question in assignment.questions.all()
+        for criterion_id in structure.questions_by_id[question.pk].criterion_ids
+    }
+    failure_modes = {f.pk: f for f in FailureMode.objects.filter(rubric_id=loop.rubric_id)}
+    return focus, criteria, failure_modes
+
+
+def _duplicates(keys: list) -> list:
+    seen, repeated = set(), []
+    for key in keys:
+        if key in seen and key not in repeated:
+            repeated.append(key)
+        seen.add(key)
+    return repeated
+
+
+def content_problems(scorecard: Scorecard, content: ScorecardContent) -> dict[str, list[str]]:
+    """Everything wrong with the references in ``content``, keyed by field (400)."""
+    focus, criteria, failure_modes = _plan(scorecard)
+    structure = rubric_structure(scorecard.loop.rubric)
+    problems: dict[str, list[str]] = {}
+    if content.value_ratings is not None:
+        messages = []
+        for item in content.value_ratings:
+            if item.value not in structure.values_by_slug:
+                messages.append(f"{item.value!r} is not a value of this rubric.")
+            elif item.value not in focus:
+                messages.append(f"{item.value!r} is not a value in focus for this interview.")
+        messages += [
+            f"{slug!r} is rated more than once." for slug in _duplicates([i.value for i in content.value_ratings])
+        ]
+        if messages:
+            problems["value_ratings"] = messages
+    if content.criterion_ratings is not None:
+        messages = [
+            f"Criterion {item.criterion} is not a criterion of the questions asked."
+            for item in content.criterion_ratings
+            if item.criterion not in criteria
+        ]
+        messages += [
+            f"Criterion {c} is rated more than once."
+            for c in _duplicates([i.criterion for i in content.criterion_ratings])
+        ]
+        if messages:
+            problems["criterion_ratings"] = messages
+    if content.red_flags is not None:
+        messages = [
+            f"Failure mode {item.failure_mode} is not in this rubric."
+            for item in content.red_flags
+            if item.failure_mode not in failure_modes
+        ]
+        messages += [
+            f"Failure mode {f} is flagged more than once."
+            for f in _duplicates([i.failure_mode for i in content.red_flags])
+        ]
+        if messages:
+            problems["red_flags"] = messages
+    return problems
+
+
+def completeness_problems(scorecard: Scorecard, revision: ScorecardRevision) -> list[dict[str, str]]:
+    """Every reason the revision cannot be sealed, all at once (PRODUCT.md §4, §7.1)."""
+    focus, _, _ = _plan(scorecard)
+    ratings = {r.value.slug: r for r in revision.value_ratings.select_related("value")}
+    names = {v.slug: v.name for v in scorecard.assignment.values_in_focus.all()}
+    problems = []
+    for slug in sorted(focus, key=lambda s: list(names).index(s)):
+        rating = ratings.get(slug)
+        if rating is None:
+            problems.append(
+                {
+                    "field": f"value_ratings.{slug}",
+                    "code": "value_unrated",
+                    "message": f"{names[slug]} is in focus: rate it or mark it not assessed.",
+                }
+            )
+        elif rating.rating is not None and not rating.evidence.strip():
+            problems.append(
+                {
+                    "field": f"value_ratings.{slug}.evidence",
+                    "code": "evidence_missing",
+                    "message": f"{names[slug]} is rated {rating.rating} with no evidence: say what the candidate said or did.",
+                }
+            )
+    for slug in sorted(set(ratings) - focus):
+        problems.append(
+            {
+                "field": f"value_ratings.{slug}",
+                "code": "value_not_in_focus",
+                "message": f"{ratings[slug].value.name} is no longer in focus for this interview; remove its rating.",
+            }
+        )
+    if not revision.recommendation:
+        problems.append(
+            {"field": "recommendation", "code": "recommendation_missing", "message": "Give an overall recommendation."}
+        )
+    if not revision.keeper:
+        problems.append(
+            {"field": "keeper", "code": "keeper_missing", "message": "Say whether you would fight to keep this person."}
+        )
+    for flag in revision.red_flags.select_related("failure_mode"):
+        if flag.failure_mode.severity == FailureMode.Severity.BLOCKING and not flag.note.strip():
+            problems.append(
+                {
+                    "field": f"red_flags.{flag.failure_mode_id}.note",
+                    "code": "red_flag_note_missing",
+                    "message": f"A blocking red flag needs a note: {flag.failure_mode.text}",
+                }
+            )
+    return problems
+
+
+def _ratings_complete(scorecard: Scorecard, revision: ScorecardRevision) -> bool:
+    """Product §4, first deadline: every value in focus rated (or not assessed) and a recommendation."""
+    focus = set(scorecard.assignment.values_in_focus.values_list("slug", flat=True))
+    rated = set(revision.value_ratings.values_list("value__slug", flat=True))
+    return bool(revision.recommendation) and focus <= rated
+
+
+# Writing content ----------------------------------------------------------------------
+
+
+def _write_content(scorecard: Scorecard, revision: ScorecardRevision, content: ScorecardContent) -> None:
+    structure = rubric_structure(scorecard.loop.rubric)
+    if content.value_ratings is not None:
+        revision.value_ratings.all().delete()
+        ValueRating.objects.bulk_create(
+            ValueRating(
+                revision=revision,
+                value_id=structure.values_by_slug[item.value].id,
+                rating=item.rating,
+                evidence=item.evidence.strip(),
+            )
+            for item in content.value_ratings
+        )
+    if content.criterion_ratings is not None:
+        revision.criterion_ratings.all().delete()
+        CriterionRating.objects.bulk_create(
+            CriterionRating(revision=revision, criterion_id=i.criterion, rating=i.rating, notes=i.notes.strip())
+            for i in content.criterion_ratings
+        )
+    if content.red_flags is not None:
+        revision.red_flags.all().delete()
+        RedFlag.objects.bulk_create(
+            RedFlag(revision=revision, failure_mode_id=i.failure_mode, note=i.note.strip()) for i in content.red_flags
+        )
+    scalars = {
+        name: value
+        for name, value in (
+            ("recommendation", content.recommendation),
+            ("keeper", content.keeper),
+            ("summary", content.summary),
+        )
+        if value is not None
+    }
+    if scalars:
+        for name, value in scalars.items():
+            setattr(revision, name, value.strip() if name == "summary" else value)
+        revision.save(update_fields=list(scalars))
+
+
+def _refusal(scorecard_id: int, version: int) -> Exception:
+    current = Scorecard.objects.filter(pk=scorecard_id).values("status", "version").first()
+    if current is None:
+        return Invalid("Unknown scorecard.")
+    if current["status"] == Scorecard.Status.SUBMITTED:
+        return Frozen("This scorecard is submitted and sealed; amend it with a reason instead.", status="submitted")
+    return StaleVersion(
+        f"Someone saved this scorecard after version {version}; reload to see version {current['version']}.",
+        current_version=current["version"],
+    )
+
+
+@transaction.atomic
+def scorecard_save_draft(
+    *, scorecard: Scorecard, author: AbstractUser, version: int, content: ScorecardContent
+) -> Scorecard:
+    """Save a draft if ``version`` is still current: a conditional update, so of any number of
+    saves at one version exactly one wins (PRODUCT.md §4). Raises Invalid (nothing written),
+    StaleVersion, or Frozen."""
+    if problems := content_problems(scorecard, content):
+        raise Invalid("The scorecard has invalid entries.", errors=problems)
+    claimed = Scorecard.objects.filter(
+        pk=scorecard.pk, interviewer=author, status=Scorecard.Status.DRAFT, version=version
+    ).update(version=F("version") + 1, updated_at=timezone.now())
+    if not claimed:
+        raise _refusal(scorecard.pk, version)
+    scorecard = Scorecard.objects.select_related("current_revision", "loop__rubric", "assignment").get(pk=scorecard.pk)
+    revision = scorecard.current_revision
+    _write_content(scorecard, revision, content)
+    complete = _ratings_complete(scorecard, revision)
+    if complete != (scorecard.ratings_completed_at is not None):
+        scorecard.ratings_completed_at = timezone.now() if complete else None
+        scorecard.save(update_fields=["ratings_completed_at"])
+    return scorecard
+
+
+@transaction.atomic
+def scorecard_submit(*, scorecard: Scorecard, by: AbstractUser, version: int | None = None) -> Scorecard:
+    """Seal a complete draft. Raises Incomplete (with every problem), StaleVersion or Frozen."""
+    scorecard = (
+        Scorecard.objects.select_for_update()
+        .select_related("current_revision", "loop__rubric", "assignment", "round__rubric_round")
+        .get(pk=scorecard.pk)
+    )
+    if scorecard.is_submitted:
+        raise Frozen("This scorecard is already submitted.", status="submitted")
+    if version is not None and version != scorecard.version:
+        raise StaleVersion(
+            f"The scorecard changed since version {version}; reload before submitting.",
+            current_version=scorecard.version,
+        )
+    if problems := completeness_problems(scorecard, scorecard.current_revision):
+        raise Incomplete("The scorecard is not complete.", problems=problems)
+    now = timezone.now()
+    scorecard.status, scorecard.submitted_at = Scorecard.Status.SUBMITTED, now
+    scorecard.ratings_completed_at = scorecard.ratings_completed_at or now
+    scorecard.version += 1
+    scorecard.save(update_fields=["status", "submitted_at", "ratings_completed_at", "version", "updated_at"])
+    loop_services.timeline_record(
+        loop_id=scorecard.loop_id,
+        actor=by,
+        kind=TimelineEvent.Kind.SCORECARD_SUBMITTED,
+        detail=f"{by.get_full_name() or by.username} submitted the {scorecard.round.rubric_round.name} scorecard.",
+        round_id=scorecard.round_id,
+        data={"scorecard": scorecard.pk},
+    )
+    return scorecard
+
+
+def can_amend(user: AbstractUser, scorecard: Scorecard) -> bool:
+    """Product §7: the author or an admin."""
+    return user.pk == scorecard.interviewer_id or is_admin(user)
+
+
+@transaction.atomic
+def scorecard_amend(
+    *, scorecard: Scorecard, by: AbstractUser, reason: str, content: ScorecardContent, version: int | None = None
+) -> Scorecard:
+    """Correct a submitted scorecard with a new revision: a full copy with the changes, the
+    reason and whether the author had read colleagues' work first. Earlier revisions stay as
+    they were. Raises Invalid, Incomplete, StaleVersion or Conflict."""
+    scorecard = (
+        Scorecard.objects.select_for_update()
+        .select_related("current_revision", "loop__rubric", "assignment", "round__rubric_round")
+        .get(pk=scorecard.pk)
+    )
+    if not scorecard.is_submitted:
+        raise Conflict("A draft is edited directly; amendments are for submitted scorecards.", status="draft")
+    if version is not None and version != scorecard.version:
+        raise StaleVersion(
+            f"The scorecard changed since version {version}; reload before amending.", current_version=scorecard.version
+        )
+    if not reason.strip():
+        raise Invalid("A reason is required.", errors={"reason": ["Say why the scorecard is amended."]})
+    if not content.changed:
+        raise Invalid("Nothing to amend.", errors={"non_field_errors": ["Send the fields that change."]})
+    if problems := content_problems(scorecard, content):
+        raise Invalid("The amendment has invalid entries.", errors=problems)
+
+    previous = scorecard.current_revision
+    exposed_at = exposure_first_at(user=scorecard.interviewer, loop_id=scorecard.loop_id)
+    revision = ScorecardRevision.objects.create(
+        scorecard=scorecard,
+        number=previous.number + 1,
+        kind=ScorecardRevision.Kind.AMENDMENT,
+        recommendation=previous.recommendation,
+        keeper=previous.keeper,
+        summary=previous.summary,
+        reason=reason.strip(),
+        author=by,
+        is_after_exposure=exposed_at is not None,
+    )
+    _copy_rows(previous, revision)
+    _write_content(scorecard, revision, content)
+    if problems := completeness_problems(scorecard, revision):
+        raise Incomplete("The amended scorecard would not be complete.", problems=problems)
+    scorecard.current_revision = revision
+    scorecard.version += 1
+    scorecard.save(update_fields=["current_revision", "version", "updated_at"])
+    exposure_note = " after reading colleagues' scorecards or the summary" if exposed_at else ""
+    loop_services.timeline_record(
+        loop_id=scorecard.loop_id,
+        actor=by,
+        kind=TimelineEvent.Kind.SCORECARD_AMENDED,
+        detail=(
+            f"{by.get_full_name() or by.username} amended the {scorecard.round.rubric_round.name} scorecard"
+            f"{exposure_note}. Reason: {reason.strip()}"
+        ),
+        round_id=scorecard.round_id,
+        data={"scorecard": scorecard.pk, "revision": revision.number, "after_exposure": exposed_at is not None},
+    )
+    return scorecard
+
+
+def _copy_rows(source: ScorecardRevision, target: ScorecardRevision) -> None:
+    ValueRating.objects.bulk_create(
+        ValueRating(revision=target, value_id=r.value_id, rating=r.rating, evidence=r.evidence)
+        for r in source.value_ratings.all()
+    )
+    CriterionRating.objects.bulk_create(
+        CriterionRating(revision=target, criterion_id=r.criterion_id, rating=r.rating, notes=r.notes)
+        for r in source.criterion_ratings.all()
+    )
+    RedFlag.objects.bulk_create(
+        RedFlag(revision=target, failure_mode_id=r.failure_mode_id, note=r.note) for r in source.red_flags.all()
+    )
+
+
+def exposure_record(*, user: AbstractUser, scorecards: list[Scorecard]) -> None:
+    """Note the first read of each colleague's scorecard (PRODUCT.md §4). One query; repeats are ignored."""
+    others = [s for s in scorecards if s.interviewer_id != user.pk]
+    if others:
+        Exposure.objects.bulk_create(
+            [Exposure(user=user, loop_id=s.loop_id, kind=Exposure.Kind.SCORECARD, scorecard=s) for s in others],
+            ignore_conflicts=True,
+        )

@@ -1,0 +1,176 @@
+"""Scorecard endpoints (PRODUCT.md §7). Every read goes through ``scorecards_visible_to``."""
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from loops import views as loop_views
+from loops.models import Assignment
+from loops.selectors import can_manage
+from loops.serializers import AssignmentInput, AssignmentSerializer
+from scorecards import services
+from scorecards.models import Scorecard
+from scorecards.selectors import scorecards_visible_to
+from scorecards.serializers import (
+    RevisionSerializer,
+    ScorecardAmendmentInput,
+    ScorecardDraftInput,
+    ScorecardListQuery,
+    ScorecardSerializer,
+    ScorecardSubmitInput,
+)
+
+
+class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ScorecardSerializer
+    http_method_names = ["get", "patch", "post", "head", "options"]
+
+    def get_queryset(self):
+        return scorecards_visible_to(self.request.user).with_ratings().order_by("loop_id", "round__order", "pk")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("loop", int),
+            OpenApiParameter("mine", bool),
+            OpenApiParameter("status", enum=Scorecard.Status.values),
+            OpenApiParameter("round", int),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        services.exposure_record(user=request.user, scorecards=self._listed)
+        return response
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._listed = page if page is not None else list(queryset)
+        return page
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        query = ScorecardListQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        if "loop" in params:
+            queryset = queryset.filter(loop_id=params["loop"])
+        if "round" in params:
+            queryset = queryset.filter(round_id=params["round"])
+        if params.get("mine"):
+            queryset = queryset.filter(interviewer=self.request.user)
+        if "status" in params:
+            queryset = queryset.filter(status=params["status"])
+        return queryset
+
+    def retrieve(self, request, *args, **kwargs):
+        scorecard = self.get_object()
+        services.exposure_record(user=request.user, scorecards=[scorecard])
+        return Response(self.get_serializer(scorecard).data)
+
+    def _author_only(self, scorecard: Scorecard) -> None:
+        if scorecard.interviewer_id != self.request.user.pk:
+            raise PermissionDenied("Only the interviewer who owns this scorecard writes it.")
+
+    def _fresh(self, scorecard_id: int, code: int = status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=scorecard_id)).data, status=code)
+
+    @extend_schema(request=ScorecardDraftInput, responses={200: ScorecardSerializer})
+    def partial_update(self, request, pk=None):
+        scorecard = self.get_object()
+        self._author_only(scorecard)
+        data = ScorecardDraftInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        version = params.pop("version")
+        services.scorecard_save_draft(
+            scorecard=scorecard,
+            author=request.user,
+            version=version,
+            content=services.ScorecardContent.from_input(params),
+        )
+        return self._fresh(scorecard.pk)
+
+    @extend_schema(request=ScorecardSubmitInput, responses={200: ScorecardSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        scorecard = self.get_object()
+        self._author_only(scorecard)
+        data = ScorecardSubmitInput(data=request.data or {})
+        data.is_valid(raise_exception=True)
+        services.scorecard_submit(scorecard=scorecard, by=request.user, version=data.validated_data.get("version"))
+        return self._fresh(scorecard.pk)
+
+    @extend_schema(request=ScorecardAmendmentInput, responses={201: ScorecardSerializer})
+    @action(detail=True, methods=["post"])
+    def amendments(self, request, pk=None):
+        scorecard = self.get_object()
+        if not services.can_amend(request.user, scorecard):
+            raise PermissionDenied("Only the author or an admin amends a scorecard.")
+        data = ScorecardAmendmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        reason, version = params.pop("reason"), params.pop("version", None)
+        services.scorecard_amend(
+            scorecard=scorecard,
+            by=request.user,
+            reason=reason,
+            version=version,
+            content=services.ScorecardContent.from_input(params),
+        )
+        return self._fresh(scorecard.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: RevisionSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Every revision: the original as submitted, then each amendment with its reason."""
+        scorecard = self.get_object()
+        revisions = scorecard.revisions.prefetch_related(
+            "value_ratings__value", "criterion_ratings__criterion__question", "red_flags__failure_mode"
+        )
+        return Response(RevisionSerializer(revisions, many=True).data)
+
+
+class RoundViewSet(loop_views.RoundViewSet):
+    """Rounds, with assignment that also opens the interviewer's draft scorecard."""
+
+    @extend_schema(request=AssignmentInput, responses={201: AssignmentSerializer})
+    @action(detail=True, methods=["post"])
+    def assignments(self, request, pk=None):
+        round_ = self.get_object()
+        if not can_manage(request.user, round_.loop):
+            raise PermissionDenied("Only the loop's hiring manager assigns interviewers.")
+        data = AssignmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        assignment = services.interviewer_assign(
+            round=round_,
+            interviewer=params["interviewer"],
+            questions=params.get("questions"),
+            values_in_focus=params.get("values_in_focus"),
+            notes=params["notes"],
+            by=request.user,
+        )
+        body = AssignmentSerializer(
+            Assignment.objects.select_related("scorecard")
+            .prefetch_related("questions", "values_in_focus")
+            .get(pk=assignment.pk),
+            context={"sees_all_notes": True},
+        ).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class AssignmentViewSet(loop_views.AssignmentViewSet):
+    """Assignments; removing one takes its draft scorecard with it."""
+
+    def destroy(self, request, pk=None):
+        assignment = self.get_object()
+        if not can_manage(request.user, assignment.round.loop):
+            raise PermissionDenied("Only the loop's hiring manager removes interviewers.")
+        services.interviewer_unassign(assignment=assignment, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

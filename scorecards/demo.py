@@ -8,8 +8,16 @@ from django.utils import timezone
 
 from keeper.services import user_upsert
 from loops.models import Candidate, Loop
-from loops.services import assignment_create, loop_open, round_outcome_record, round_schedule
+from loops.services import loop_open, round_outcome_record, round_schedule
 from rubric.selectors import rubric_default
+from scorecards.models import Scorecard
+from scorecards.services import (
+    ScorecardContent,
+    ValueRatingIn,
+    interviewer_assign,
+    scorecard_save_draft,
+    scorecard_submit,
+)
 
 # Demo-only credentials for a local server; `make run` prints them.
 DEMO_USERS = [
@@ -21,6 +29,29 @@ DEMO_USERS = [
     ("bob", "Bob Ruiz", ["interviewer"]),
 ]
 DEMO_EMAIL = "jordan.rivera@example.com"
+
+
+DEMO_SCREEN_NOTES = {
+    "recruiter-screen": (
+        [
+            ("curiosity", 3, "Asked sharp questions about how encoding teams split ownership."),
+            ("passion", 4, "Has followed the per-title encoding work for years; spoke about it unprompted."),
+            ("communication", 3, "Clear and concise; answered the level question directly."),
+        ],
+        "yes",
+        "Senior-level scope in the last two roles; motivated by the streaming problems specifically.",
+    ),
+    "hiring-manager-screen": (
+        [
+            ("judgment", 3, "Walked through the queue migration and named the two options rejected and why."),
+            ("courage", 3, "Pushed back on a VP's launch date with load-test data; shipped a week later."),
+            ("innovation", 4, "Replaced a three-service pipeline with one idempotent consumer; cut cost by half."),
+            ("communication", 3, "Structured the architecture walk-through well; a little long on detail."),
+        ],
+        "strong_yes",
+        "Clear end-to-end ownership of a real system, with measurable outcomes. Strong technical depth.",
+    ),
+}
 
 
 def demo_password(username: str) -> str:
@@ -74,12 +105,28 @@ def demo_seed() -> tuple[dict[str, str], Loop, bool]:
     }
     for slug, people in plan.items():
         for username in people:
-            assignment_create(round=rounds[slug], interviewer=users[username], by=hana)
+            interviewer_assign(round=rounds[slug], interviewer=users[username], by=hana)
 
-    round_schedule(round=rounds["recruiter-screen"], start=_at(today - timedelta(days=25), 15), end=None, by=hana)
-    round_outcome_record(round=rounds["recruiter-screen"], outcome="advance", by=hana)
-    round_schedule(round=rounds["hiring-manager-screen"], start=_at(today - timedelta(days=14), 11), end=None, by=hana)
-    round_outcome_record(round=rounds["hiring-manager-screen"], outcome="advance", by=hana)
+    screens = [
+        ("recruiter-screen", 25, 15, "rick", DEMO_SCREEN_NOTES["recruiter-screen"]),
+        ("hiring-manager-screen", 14, 11, "hana", DEMO_SCREEN_NOTES["hiring-manager-screen"]),
+    ]
+    for slug, days_ago, hour, username, (ratings, recommendation, summary) in screens:
+        round_schedule(round=rounds[slug], start=_at(today - timedelta(days=days_ago), hour), end=None, by=hana)
+        scorecard = Scorecard.objects.get(round=rounds[slug], interviewer=users[username])
+        scorecard_save_draft(
+            scorecard=scorecard,
+            author=users[username],
+            version=scorecard.version,
+            content=ScorecardContent(
+                value_ratings=[ValueRatingIn(value, rating, evidence) for value, rating, evidence in ratings],
+                recommendation=recommendation,
+                keeper="yes",
+                summary=summary,
+            ),
+        )
+        scorecard_submit(scorecard=scorecard, by=users[username])
+        round_outcome_record(round=rounds[slug], outcome="advance", by=hana)
 
     first, second = today + timedelta(days=2), today + timedelta(days=3)
     round_schedule(round=rounds["onsite"], start=_at(first, 9), end=_at(second, 17), by=hana)

@@ -344,7 +344,7 @@ def scorecard_save_draft(
 def scorecard_submit(*, scorecard: Scorecard, by: AbstractUser, version: int | None = None) -> Scorecard:
     """Seal a complete draft. Raises Incomplete (with every problem), StaleVersion or Frozen."""
     scorecard = (
-        Scorecard.objects.select_for_update()
+        Scorecard.objects.select_for_update(of=("self",))
         .select_related("current_revision", "loop__rubric", "assignment", "round__rubric_round")
         .get(pk=scorecard.pk)
     )
@@ -386,7 +386,7 @@ def scorecard_amend(
     reason and whether the author had read colleagues' work first. Earlier revisions stay as
     they were. Raises Invalid, Incomplete, StaleVersion or Conflict."""
     scorecard = (
-        Scorecard.objects.select_for_update()
+        Scorecard.objects.select_for_update(of=("self",))
         .select_related("current_revision", "loop__rubric", "assignment", "round__rubric_round")
         .get(pk=scorecard.pk)
     )

@@ -103,3 +103,65 @@ def at(days_ago: float, hour: int = 10) -> datetime:
     """A moment ``days_ago`` days before now, at a fixed hour, in the current time zone."""
     moment = timezone.localtime() - timedelta(days=days_ago)
     return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def assign(loop, slug: str, interviewer, by=None):
+    """Put ``interviewer`` on the round ``slug`` with the rubric defaults; returns the draft scorecard."""
+    from scorecards.services import interviewer_assign
+
+    assignment = interviewer_assign(round=round_of(loop, slug), interviewer=interviewer, by=by or loop.hiring_manager)
+    return assignment.scorecard
+
+
+def complete_body(scorecard, rating: int = 3, recommendation: str = "yes", keeper: str = "yes") -> dict:
+    """A PATCH body that makes ``scorecard`` complete: every value in focus rated with evidence."""
+    return {
+        "version": scorecard.version,
+        "value_ratings": [
+            {"value": v.slug, "rating": rating, "evidence": f"Evidence for {v.slug} from {scorecard.interviewer}."}
+            for v in scorecard.assignment.values_in_focus.all()
+        ],
+        "recommendation": recommendation,
+        "keeper": keeper,
+        "summary": "Solid interview.",
+    }
+
+
+def submit_complete(scorecard, **kwargs):
+    """Fill and submit ``scorecard`` through the services; returns it refreshed."""
+    from scorecards.services import ScorecardContent, scorecard_save_draft, scorecard_submit
+
+    scorecard.refresh_from_db()
+    body = complete_body(scorecard, **kwargs)
+    version = body.pop("version")
+    scorecard_save_draft(
+        scorecard=scorecard,
+        author=scorecard.interviewer,
+        version=version,
+        content=ScorecardContent.from_input(body),
+    )
+    scorecard_submit(scorecard=scorecard, by=scorecard.interviewer)
+    scorecard.refresh_from_db()
+    return scorecard
+
+
+@pytest.fixture
+def draft_scorecard(loop, alice):
+    """Alice's draft for the coding interview (values in focus: innovation, curiosity, communication)."""
+    return assign(loop, "coding", alice)
+
+
+@pytest.fixture
+def bobs_scorecard(loop, bob):
+    return assign(loop, "system-design", bob)
+
+
+def walk_to_onsite(loop, hana):
+    """Hold both screens in the past, advance them, and set the onsite over the last two days."""
+    from loops.services import round_outcome_record, round_schedule
+
+    for days, slug in ((20, "recruiter-screen"), (15, "hiring-manager-screen")):
+        step = round_of(loop, slug)
+        round_schedule(round=step, start=at(days), end=None, by=hana)
+        round_outcome_record(round=step, outcome="advance", by=hana)
+    round_schedule(round=round_of(loop, "onsite"), start=at(3, hour=9), end=at(2, hour=18), by=hana)

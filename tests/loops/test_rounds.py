@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 
 from loops.models import Loop, Round, TimelineEvent
-from loops.services import assignment_create, round_outcome_record, round_schedule
-from tests.conftest import at, round_of
+from loops.services import assignment_create
+from tests.conftest import at, round_of, walk_to_onsite
 
 
 def schedule(api, round_, start, end=None, **extra):
@@ -170,14 +170,6 @@ def test_an_unknown_outcome_is_a_400(api, hana, loop):
 
     assert response.status_code == 400
     assert "outcome" in response.json()
-
-
-def walk_to_onsite(loop, hana):
-    for days, slug in ((20, "recruiter-screen"), (15, "hiring-manager-screen")):
-        step = round_of(loop, slug)
-        round_schedule(round=step, start=at(days), end=None, by=hana)
-        round_outcome_record(round=step, outcome="advance", by=hana)
-    round_schedule(round=round_of(loop, "onsite"), start=at(3, hour=9), end=at(2, hour=18), by=hana)
 
 
 def test_onsite_interviews_run_in_any_order_and_the_block_closes_with_them(api, hana, dora, alice, loop):

@@ -183,3 +183,41 @@ class ScorecardListQuery(serializers.Serializer):
     mine = serializers.BooleanField(required=False)
     status = serializers.ChoiceField(choices=Scorecard.Status.choices, required=False)
     round = serializers.IntegerField(min_value=1, required=False)
+
+
+class KitValueSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    definition = serializers.CharField()
+    anchors = serializers.DictField(child=serializers.CharField())
+
+
+class KitCriterionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class KitQuestionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    kind = serializers.CharField()
+    prompt = serializers.CharField()
+    why = serializers.CharField()
+    guidance = serializers.CharField()
+    values = serializers.ListField(child=serializers.CharField())
+    criteria = KitCriterionSerializer(many=True)
+
+
+class KitFailureModeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    severity = serializers.CharField()
+
+
+class KitSerializer(serializers.Serializer):
+    """The interview kit (PRODUCT.md §1): what the interviewer needs, from the loop's pinned rubric."""
+
+    round = serializers.DictField()
+    values = KitValueSerializer(many=True)
+    questions = KitQuestionSerializer(many=True)
+    failure_modes = KitFailureModeSerializer(many=True)
+    scale = serializers.DictField(child=serializers.CharField())

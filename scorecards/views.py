@@ -12,9 +12,11 @@ from loops.models import Assignment
 from loops.selectors import can_manage
 from loops.serializers import AssignmentInput, AssignmentSerializer
 from scorecards import services
+from scorecards.kit import scorecard_kit
 from scorecards.models import Scorecard
 from scorecards.selectors import scorecards_visible_to
 from scorecards.serializers import (
+    KitSerializer,
     RevisionSerializer,
     ScorecardAmendmentInput,
     ScorecardDraftInput,
@@ -124,6 +126,12 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             content=services.ScorecardContent.from_input(params),
         )
         return self._fresh(scorecard.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: KitSerializer})
+    @action(detail=True, methods=["get"])
+    def kit(self, request, pk=None):
+        """The interview kit: round purpose, questions with guidance and criteria, values with anchors."""
+        return Response(KitSerializer(scorecard_kit(self.get_object())).data)
 
     @extend_schema(responses={200: RevisionSerializer(many=True)})
     @action(detail=True, methods=["get"])

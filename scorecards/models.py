@@ -193,3 +193,40 @@ class Exposure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.kind} of loop {self.loop_id} at {self.at}"
+
+
+class KeeperSummary(models.Model):
+    """The loop's summary, computed when a scorecard is submitted or amended and checked
+    against ``fingerprint`` on every read, so it is served precomputed yet never stale."""
+
+    loop = models.OneToOneField("loops.Loop", on_delete=models.CASCADE, related_name="keeper_summary")
+    fingerprint = models.CharField(max_length=64)
+    data = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Keeper summary of loop {self.loop_id}"
+
+
+class KeeperDecision(models.Model):
+    """The director's Keeper Test decision (PRODUCT.md §5), with the summary it was made on."""
+
+    class Decision(models.TextChoices):
+        KEEP = "keep", "Keep: we would fight to keep this person"
+        DO_NOT_KEEP = "do_not_keep", "Do not keep"
+
+    loop = models.OneToOneField("loops.Loop", on_delete=models.PROTECT, related_name="keeper_decision")
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    rationale = models.TextField()
+    answers = models.JSONField(
+        default=dict, blank=True, help_text="For a keep against an unmet bar: an answer to each unmet check."
+    )
+    summary_snapshot = models.JSONField(help_text="The summary exactly as it stood when the decision was made.")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~Q(rationale=""), name="decision_has_rationale")]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} for loop {self.loop_id}"

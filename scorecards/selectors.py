@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
+from loops.models import Loop
 from loops.selectors import loops_led_by
 from scorecards.models import Exposure, Scorecard
 
@@ -31,3 +32,11 @@ def scorecards_visible_to(user: User) -> QuerySet[Scorecard]:
 def exposure_first_at(*, user: User, loop_id: int):
     """When the user first read a colleague's scorecard or the summary of this loop, if ever."""
     return Exposure.objects.filter(user=user, loop_id=loop_id).order_by("at").values_list("at", flat=True).first()
+
+
+def loops_with_summary_for(user: User) -> QuerySet:
+    """Loops whose Keeper summary the user reads: the hiring team's, and an interviewer's
+    once all their own scorecards there are submitted (PRODUCT.md §5, §7)."""
+    if not user.is_authenticated:
+        return Loop.objects.none()
+    return Loop.objects.filter(Q(pk__in=loops_led_by(user).values("pk")) | Q(pk__in=loops_unlocked_for(user)))

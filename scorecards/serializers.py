@@ -221,3 +221,52 @@ class KitSerializer(serializers.Serializer):
     questions = KitQuestionSerializer(many=True)
     failure_modes = KitFailureModeSerializer(many=True)
     scale = serializers.DictField(child=serializers.CharField())
+
+
+class DecisionInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["keep", "do_not_keep"])
+    rationale = serializers.CharField(allow_blank=True, max_length=TEXT_LIMIT)
+    answers = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=TEXT_LIMIT),
+        required=False,
+        help_text="When keeping against an unmet bar: an answer for each unmet check, keyed by its code.",
+    )
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.CharField()
+    rationale = serializers.CharField()
+    answers = serializers.DictField(child=serializers.CharField())
+    by = serializers.IntegerField()
+    by_name = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class SummaryValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+    not_assessed = serializers.IntegerField()
+    mean = serializers.FloatField(allow_null=True)
+    min = serializers.IntegerField(allow_null=True)
+    max = serializers.IntegerField(allow_null=True)
+    spread = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(choices=["strong", "meets", "concern", "no_evidence"])
+    ratings = serializers.ListField(child=serializers.DictField())
+
+
+class KeeperSummarySerializer(serializers.Serializer):
+    """Documents the summary's shape (PRODUCT.md §7.1) for the OpenAPI schema."""
+
+    loop = serializers.IntegerField()
+    rubric_version = serializers.IntegerField()
+    scorecards = serializers.IntegerField()
+    values = SummaryValueSerializer(many=True)
+    who_said_what = serializers.ListField(child=serializers.DictField())
+    red_flags = serializers.ListField(child=serializers.DictField())
+    disagreements = serializers.ListField(child=serializers.DictField())
+    gaps = serializers.DictField()
+    agreement = serializers.DictField()
+    verdict = serializers.DictField()
+    timeline = serializers.DictField()
+    decision = DecisionSerializer(allow_null=True)

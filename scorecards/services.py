@@ -370,7 +370,15 @@ def scorecard_submit(*, scorecard: Scorecard, by: AbstractUser, version: int | N
         round_id=scorecard.round_id,
         data={"scorecard": scorecard.pk},
     )
+    _refresh_summary_after_commit(scorecard.loop_id)
     return scorecard
+
+
+def _refresh_summary_after_commit(loop_id: int) -> None:
+    """Product §6: the summary is refreshed when a scorecard is submitted or amended."""
+    from scorecards.tasks import keeper_summary_refresh_task
+
+    transaction.on_commit(lambda: keeper_summary_refresh_task.delay(loop_id))
 
 
 def can_amend(user: AbstractUser, scorecard: Scorecard) -> bool:
@@ -435,6 +443,7 @@ def scorecard_amend(
         round_id=scorecard.round_id,
         data={"scorecard": scorecard.pk, "revision": revision.number, "after_exposure": exposed_at is not None},
     )
+    _refresh_summary_after_commit(scorecard.loop_id)
     return scorecard
 
 
@@ -450,6 +459,14 @@ def _copy_rows(source: ScorecardRevision, target: ScorecardRevision) -> None:
     RedFlag.objects.bulk_create(
         RedFlag(revision=target, failure_mode_id=r.failure_mode_id, note=r.note) for r in source.red_flags.all()
     )
+
+
+def summary_exposure_record(*, user: AbstractUser, loop_id: int) -> None:
+    """Note the first read of the loop's summary by someone who interviews on it."""
+    if Scorecard.objects.filter(loop_id=loop_id, interviewer=user).exists():
+        Exposure.objects.bulk_create(
+            [Exposure(user=user, loop_id=loop_id, kind=Exposure.Kind.SUMMARY)], ignore_conflicts=True
+        )
 
 
 def exposure_record(*, user: AbstractUser, scorecards: list[Scorecard]) -> None:

@@ -1,0 +1,204 @@
+"""The Keeper Test summary from the database, and the director's decision (PRODUCT.md §5).
+
+``summary_input`` gathers a loop's submitted scorecards into the plain data that
+``scorecards.summary`` computes with. The computed summary is stored with a fingerprint
+of what it was computed from; a read whose fingerprint differs recomputes first."""
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Prefetch, Sum
+from django.utils import timezone
+
+from keeper.errors import Conflict, IllegalMove, Invalid
+from keeper.roles import Role, has_role
+from loops import services as loop_services
+from loops.models import Loop, TimelineEvent
+from rubric.selectors import rubric_structure
+from scorecards import summary as maths
+from scorecards.models import KeeperDecision, KeeperSummary, RedFlag, Scorecard, ScorecardRevision, ValueRating
+
+
+def keeper_bar(loop: Loop) -> maths.KeeperBar:
+    rubric = loop.rubric
+    return maths.KeeperBar(
+        strong_mean=float(rubric.bar_strong_mean),
+        meets_mean=float(rubric.bar_meets_mean),
+        min_keeper_yes_share=float(rubric.bar_min_keeper_yes_share),
+        strong_no_blocks=rubric.bar_strong_no_blocks,
+        blocking_flag_blocks=rubric.bar_blocking_flag_blocks,
+        evidence_required_for_every_value=rubric.bar_evidence_required_for_every_value,
+        disagreement_points=rubric.disagreement_points,
+    )
+
+
+def summary_fingerprint(loop: Loop) -> str:
+    """Changes whenever a scorecard of the loop is submitted or amended (both bump its version)."""
+    figures = (
+        Scorecard.objects.submitted()
+        .filter(loop=loop)
+        .aggregate(count=Count("pk"), versions=Sum("version"), latest=Max("updated_at"))
+    )
+    raw = f"{loop.rubric_id}:{figures['count']}:{figures['versions']}:{figures['latest']}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def summary_input(loop: Loop) -> maths.SummaryInput:
+    """Plain data for the maths: every submitted scorecard's current revision (the director's
+    own round counts only once it is submitted, like every other)."""
+    structure = rubric_structure(loop.rubric)
+    cards = (
+        Scorecard.objects.submitted()
+        .filter(loop=loop)
+        .select_related("interviewer", "round__rubric_round", "current_revision")
+        .prefetch_related(
+            Prefetch("current_revision__value_ratings", queryset=ValueRating.objects.select_related("value")),
+            Prefetch("current_revision__red_flags", queryset=RedFlag.objects.select_related("failure_mode")),
+            "assignment__questions",
+        )
+    )
+    exposed_amendments = set(
+        ScorecardRevision.objects.filter(scorecard__loop=loop, is_after_exposure=True).values_list(
+            "scorecard_id", flat=True
+        )
+    )
+    return maths.SummaryInput(
+        loop=loop.pk,
+        rubric_version=loop.rubric.version,
+        values=tuple(maths.ValueDef(v.slug, v.name) for v in structure.values),
+        questions=tuple(maths.QuestionDef(q.number, q.prompt) for q in structure.questions),
+        bar=keeper_bar(loop),
+        cards=tuple(
+            maths.Card(
+                scorecard=card.pk,
+                interviewer=card.interviewer_id,
+                interviewer_name=card.interviewer.get_full_name() or card.interviewer.username,
+                round=card.round_id,
+                round_name=card.round.rubric_round.name,
+                round_order=card.round.order,
+                recommendation=card.current_revision.recommendation,
+                keeper=card.current_revision.keeper,
+                ratings=tuple(
+                    maths.Rating(r.value.slug, r.rating, r.evidence) for r in card.current_revision.value_ratings.all()
+                ),
+                flags=tuple(
+                    maths.Flag(f.failure_mode_id, f.failure_mode.text, f.failure_mode.severity, f.note)
+                    for f in card.current_revision.red_flags.all()
+                ),
+                questions=tuple(sorted(q.number for q in card.assignment.questions.all())),
+                revision=card.current_revision.number,
+                amended_after_exposure=card.pk in exposed_amendments,
+            )
+            for card in cards
+        ),
+    )
+
+
+def keeper_summary_refresh(*, loop_id: int) -> bool:
+    """Recompute and store the summary if what it depends on changed. Idempotent: True if it
+    was recomputed, False if the stored one was current."""
+    loop = Loop.objects.select_related("rubric").get(pk=loop_id)
+    fingerprint = summary_fingerprint(loop)
+    stored = KeeperSummary.objects.filter(loop=loop).values_list("fingerprint", flat=True).first()
+    if stored == fingerprint:
+        return False
+    _store(loop, fingerprint)
+    return True
+
+
+def _store(loop: Loop, fingerprint: str) -> dict:
+    data = maths.summary_compute(summary_input(loop))
+    KeeperSummary.objects.update_or_create(
+        loop=loop, defaults={"fingerprint": fingerprint, "data": data, "computed_at": timezone.now()}
+    )
+    return data
+
+
+def keeper_summary_get(loop: Loop, *, today=None) -> dict:
+    """The summary as §7.1 shapes it: the stored computation (recomputed first if stale), the
+    timeline as of today, and the decision if one was made."""
+    fingerprint = summary_fingerprint(loop)
+    stored = KeeperSummary.objects.filter(loop=loop).first()
+    data = stored.data if stored is not None and stored.fingerprint == fingerprint else _store(loop, fingerprint)
+    decision = KeeperDecision.objects.filter(loop=loop).select_related("by").first()
+    return {**data, "timeline": summary_timeline(loop, today=today), "decision": decision_payload(decision)}
+
+
+def summary_timeline(loop: Loop, *, today=None) -> dict:
+    return {
+        "started_on": loop.started_on.isoformat(),
+        "due_by": loop.due_by.isoformat(),
+        "weeks_elapsed": loop.weeks_elapsed(today),
+        "window": {"min": loop.rubric.window_min_weeks, "max": loop.rubric.window_max_weeks},
+        "pace": loop.pace(today),
+    }
+
+
+def decision_payload(decision: KeeperDecision | None) -> dict | None:
+    if decision is None:
+        return None
+    return {
+        "decision": decision.decision,
+        "rationale": decision.rationale,
+        "answers": decision.answers,
+        "by": decision.by_id,
+        "by_name": decision.by.get_full_name() or decision.by.username,
+        "at": decision.at.isoformat(),
+    }
+
+
+@transaction.atomic
+def keeper_decision_record(
+    *, loop: Loop, by: AbstractUser, decision: str, rationale: str, answers: dict[str, str] | None = None
+) -> KeeperDecision:
+    """Record the director's decision on the summary as it stands, freeze a copy of it, and
+    close the loop as hired or rejected. Keeping someone the bar does not clear needs an
+    answer to every unmet check. Raises Invalid, IllegalMove, or Conflict if already decided."""
+    loop = Loop.objects.select_for_update().select_related("rubric").get(pk=loop.pk)
+    if not has_role(by, Role.DIRECTOR):
+        raise Invalid("Directors decide.", errors={"non_field_errors": ["Only a director records the decision."]})
+    if KeeperDecision.objects.filter(loop=loop).exists():
+        raise Conflict("The Keeper Test decision for this loop is already recorded.")
+    if loop.status != Loop.Status.ACTIVE:
+        raise IllegalMove(f"The loop is {loop.get_status_display().lower()}.", status=loop.status)
+    problems: dict[str, list[str]] = {}
+    if not rationale.strip():
+        problems["rationale"] = ["Give the rationale for the decision."]
+    summary = keeper_summary_get(loop)
+    answers = {code: text.strip() for code, text in (answers or {}).items()}
+    unmet = [c for c in summary["verdict"]["checks"] if not c["met"]]
+    if decision == KeeperDecision.Decision.KEEP and unmet:
+        missing = [c for c in unmet if not answers.get(c["code"])]
+        if missing:
+            problems["answers"] = [f"Answer {c['code']!r}: {c['detail']}" for c in missing]
+    unknown = sorted(set(answers) - {c["code"] for c in unmet})
+    if unknown:
+        problems.setdefault("answers", []).extend(
+            f"{code!r} is not an unmet check of this summary." for code in unknown
+        )
+    if problems:
+        raise Invalid("The decision cannot be recorded.", errors=problems)
+    try:
+        with transaction.atomic():
+            record = KeeperDecision.objects.create(
+                loop=loop,
+                decision=decision,
+                rationale=rationale.strip(),
+                answers=answers,
+                summary_snapshot=summary,
+                by=by,
+            )
+    except IntegrityError:
+        raise Conflict("The Keeper Test decision for this loop is already recorded.") from None
+    label = KeeperDecision.Decision(decision).label
+    loop_services.timeline_record(
+        loop_id=loop.pk,
+        actor=by,
+        kind=TimelineEvent.Kind.DECISION_RECORDED,
+        detail=f"Keeper Test decision: {label}. Verdict {'met' if summary['verdict']['met'] else 'not met'}.",
+        data={"decision": decision, "verdict_met": summary["verdict"]["met"]},
+    )
+    target = Loop.Status.HIRED if decision == KeeperDecision.Decision.KEEP else Loop.Status.REJECTED
+    loop_services.loop_move(loop=loop, to=target, by=by, reason=f"Keeper Test decision: {label}.")
+    return record

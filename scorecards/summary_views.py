@@ -1,0 +1,120 @@
+"""The Keeper Test summary: JSON, CSV and a printable page; and the director's decision."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from keeper.roles import Role, has_role
+from loops.models import Loop
+from loops.selectors import loops_visible_to
+from scorecards.keeper import keeper_decision_record, keeper_summary_get
+from scorecards.selectors import loops_with_summary_for
+from scorecards.serializers import DecisionInput, DecisionSerializer, KeeperSummarySerializer
+from scorecards.services import summary_exposure_record
+
+CSV_COLUMNS = [
+    "value",
+    "name",
+    "status",
+    "count",
+    "mean",
+    "min",
+    "max",
+    "spread",
+    "interviewer",
+    "interviewer_name",
+    "round_name",
+    "rating",
+    "evidence",
+]
+
+
+def _summary_loop(user, pk) -> Loop:
+    loop = loops_with_summary_for(user).select_related("rubric", "candidate").filter(pk=pk).first()
+    if loop is None:
+        raise Http404
+    return loop
+
+
+def _read(user, pk) -> tuple[Loop, dict]:
+    loop = _summary_loop(user, pk)
+    summary_exposure_record(user=user, loop_id=loop.pk)
+    return loop, keeper_summary_get(loop, today=timezone.localdate())
+
+
+class KeeperSummaryView(APIView):
+    @extend_schema(responses={200: KeeperSummarySerializer})
+    def get(self, request, pk: int):
+        _, summary = _read(request.user, pk)
+        return Response(summary)
+
+
+def _csv_cell(value) -> str:
+    """Keep a spreadsheet from running text as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class KeeperSummaryCSVView(APIView):
+    """The per-value table with every rating behind it, one row per rating."""
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request, pk: int):
+        loop, summary = _read(request.user, pk)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="keeper-summary-loop-{loop.pk}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(CSV_COLUMNS)
+        for row in summary["values"]:
+            base = [row[key] for key in ("value", "name", "status", "count", "mean", "min", "max", "spread")]
+            for rating in row["ratings"] or [{}]:
+                writer.writerow(
+                    _csv_cell(cell)
+                    for cell in [
+                        *base,
+                        rating.get("interviewer"),
+                        rating.get("interviewer_name"),
+                        rating.get("round_name"),
+                        rating.get("rating"),
+                        rating.get("evidence"),
+                    ]
+                )
+        return response
+
+
+class KeeperDecisionView(APIView):
+    @extend_schema(request=DecisionInput, responses={201: DecisionSerializer})
+    def post(self, request, pk: int):
+        loop = loops_visible_to(request.user).filter(pk=pk).first()
+        if loop is None:
+            raise NotFound()
+        if not has_role(request.user, Role.DIRECTOR):
+            raise PermissionDenied("Only a director records the Keeper Test decision.")
+        data = DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision = keeper_decision_record(loop=loop, by=request.user, **data.validated_data)
+        body = {
+            "decision": decision.decision,
+            "rationale": decision.rationale,
+            "answers": decision.answers,
+            "by": decision.by_id,
+            "by_name": request.user.get_full_name() or request.user.username,
+            "at": decision.at,
+        }
+        return Response(DecisionSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+@login_required
+def keeper_summary_print(request, pk: int):
+    """A printable page of the summary, for the director's final round."""
+    loop, summary = _read(request.user, pk)
+    return render(request, "scorecards/keeper_summary_print.html", {"loop": loop, "summary": summary})

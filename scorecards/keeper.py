@@ -109,9 +109,13 @@ def keeper_summary_refresh(*, loop_id: int) -> bool:
 
 def _store(loop: Loop, fingerprint: str) -> dict:
     data = maths.summary_compute(summary_input(loop))
-    KeeperSummary.objects.update_or_create(
-        loop=loop, defaults={"fingerprint": fingerprint, "data": data, "computed_at": timezone.now()}
-    )
+    fields = {"fingerprint": fingerprint, "data": data, "computed_at": timezone.now()}
+    if not KeeperSummary.objects.filter(loop=loop).update(**fields):
+        try:
+            with transaction.atomic():
+                KeeperSummary.objects.create(loop=loop, **fields)
+        except IntegrityError:  # another request stored it first; ours is as fresh
+            KeeperSummary.objects.filter(loop=loop).update(**fields)
     return data
 
 

@@ -80,7 +80,9 @@ def summary_input(loop: Loop) -> maths.SummaryInput:
                 recommendation=card.current_revision.recommendation,
                 keeper=card.current_revision.keeper,
                 ratings=tuple(
-                    maths.Rating(r.value.slug, r.rating, r.evidence) for r in card.current_revision.value_ratings.all()
+                    maths.Rating(r.value.slug, r.rating, r.evidence)
+                    for r in card.current_revision.value_ratings.all()
+                    if not r.pending
                 ),
                 flags=tuple(
                     maths.Flag(f.failure_mode_id, f.failure_mode.text, f.failure_mode.severity, f.note)

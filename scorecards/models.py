@@ -118,6 +118,9 @@ class ValueRating(models.Model):
     value = models.ForeignKey("rubric.RubricValue", on_delete=models.PROTECT, related_name="+")
     rating = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING_VALIDATORS)
     evidence = models.TextField(blank=True)
+    pending = models.BooleanField(
+        default=False, help_text="Evidence written before a rating was chosen: neither rated nor 'not assessed'."
+    )
 
     class Meta:
         ordering = ["revision_id", "value__order"]
@@ -125,6 +128,9 @@ class ValueRating(models.Model):
             models.UniqueConstraint(fields=["revision", "value"], name="value_rating_once_per_revision"),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=4), name="value_rating_on_scale"
+            ),
+            models.CheckConstraint(
+                condition=Q(pending=False) | Q(rating__isnull=True), name="value_rating_pending_unrated"
             ),
         ]
 

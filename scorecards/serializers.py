@@ -13,6 +13,7 @@ class ValueRatingOut(serializers.Serializer):
     value = serializers.CharField(source="value.slug")
     rating = serializers.IntegerField(allow_null=True, help_text="1 strong no … 4 strong yes; null: not assessed")
     evidence = serializers.CharField(allow_blank=True)
+    pending = serializers.BooleanField(help_text="Evidence saved before a rating was chosen.")
 
 
 class CriterionRatingOut(serializers.Serializer):
@@ -141,7 +142,13 @@ class RevisionSerializer(serializers.ModelSerializer):
 
 class ValueRatingIn(serializers.Serializer):
     value = serializers.SlugField(max_length=60)
-    rating = serializers.IntegerField(min_value=1, max_value=4, allow_null=True)
+    rating = serializers.IntegerField(
+        min_value=1,
+        max_value=4,
+        allow_null=True,
+        required=False,
+        help_text="null marks the value not assessed; leave the key out to save evidence before rating.",
+    )
     evidence = serializers.CharField(allow_blank=True, required=False, default="", max_length=TEXT_LIMIT)
 
 

@@ -27,9 +27,12 @@ from scorecards.selectors import exposure_first_at
 
 @dataclass(frozen=True)
 class ValueRatingIn:
+    """``rating`` None is "not assessed"; ``pending`` is evidence written before any choice."""
+
     value: str
     rating: int | None
     evidence: str = ""
+    pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,15 @@ class ScorecardContent:
         return cls(
             value_ratings=None
             if data.get("value_ratings") is None
-            else [ValueRatingIn(**item) for item in data["value_ratings"]],
+            else [
+                ValueRatingIn(
+                    value=item["value"],
+                    rating=item.get("rating"),
+                    evidence=item.get("evidence", ""),
+                    pending="rating" not in item,
+                )
+                for item in data["value_ratings"]
+            ],
             criterion_ratings=None
             if data.get("criterion_ratings") is None
             else [CriterionRatingIn(**item) for item in data["criterion_ratings"]],
@@ -211,7 +222,7 @@ def completeness_problems(scorecard: Scorecard, revision: ScorecardRevision) -> 
     problems = []
     for slug in sorted(focus, key=lambda s: list(names).index(s)):
         rating = ratings.get(slug)
-        if rating is None:
+        if rating is None or rating.pending:
             problems.append(
                 {
                     "field": f"value_ratings.{slug}",
@@ -258,7 +269,7 @@ def completeness_problems(scorecard: Scorecard, revision: ScorecardRevision) -> 
 def _ratings_complete(scorecard: Scorecard, revision: ScorecardRevision) -> bool:
     """Product §4, first deadline: every value in focus rated (or not assessed) and a recommendation."""
     focus = set(scorecard.assignment.values_in_focus.values_list("slug", flat=True))
-    rated = set(revision.value_ratings.values_list("value__slug", flat=True))
+    rated = set(revision.value_ratings.filter(pending=False).values_list("value__slug", flat=True))
     return bool(revision.recommendation) and focus <= rated
 
 
@@ -273,8 +284,9 @@ def _write_content(scorecard: Scorecard, revision: ScorecardRevision, content: S
             ValueRating(
                 revision=revision,
                 value_id=structure.values_by_slug[item.value].id,
-                rating=item.rating,
+                rating=None if item.pending else item.rating,
                 evidence=item.evidence.strip(),
+                pending=item.pending,
             )
             for item in content.value_ratings
         )
@@ -449,7 +461,7 @@ def scorecard_amend(
 
 def _copy_rows(source: ScorecardRevision, target: ScorecardRevision) -> None:
     ValueRating.objects.bulk_create(
-        ValueRating(revision=target, value_id=r.value_id, rating=r.rating, evidence=r.evidence)
+        ValueRating(revision=target, value_id=r.value_id, rating=r.rating, evidence=r.evidence, pending=r.pending)
         for r in source.value_ratings.all()
     )
     CriterionRating.objects.bulk_create(

@@ -61,8 +61,8 @@ def test_a_draft_save_writes_the_content_and_bumps_the_version(api, alice, draft
     body = response.json()
     assert body["version"] == 2
     assert body["value_ratings"] == [
-        {"value": "curiosity", "rating": 3, "evidence": "Asked about burst behaviour."},
-        {"value": "communication", "rating": None, "evidence": ""},
+        {"value": "curiosity", "rating": 3, "evidence": "Asked about burst behaviour.", "pending": False},
+        {"value": "communication", "rating": None, "evidence": "", "pending": False},
     ]
     assert body["criterion_ratings"][0]["rating"] == 4
     assert body["red_flags"] == [
@@ -172,3 +172,20 @@ def test_ratings_complete_moves_the_due_date_to_the_evidence_deadline(api, hana,
     assert before["overdue"] is True
     assert after["due_at"] == after["evidence_due_at"]
     assert after["overdue"] is True
+
+
+def test_evidence_can_be_saved_before_a_rating_is_chosen(api, alice, draft_scorecard):
+    api.force_authenticate(alice)
+
+    saved = patch(
+        api,
+        draft_scorecard,
+        {"version": 1, "value_ratings": [{"value": "curiosity", "evidence": "Asked how bursts are smoothed."}]},
+    )
+    submitted = api.post(f"/api/v1/scorecards/{draft_scorecard.pk}/submit/")
+
+    assert saved.json()["value_ratings"] == [
+        {"value": "curiosity", "rating": None, "evidence": "Asked how bursts are smoothed.", "pending": True}
+    ]
+    curiosity = next(p for p in submitted.json()["problems"] if p["field"] == "value_ratings.curiosity")
+    assert curiosity["code"] == "value_unrated"

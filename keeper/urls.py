@@ -1,12 +1,13 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from keeper import views
 from loops.views import CandidateViewSet, LoopViewSet
+from rubric.pages import rubric_page
 from rubric.views import RubricViewSet
-from scorecards import summary_views
+from scorecards import pages, summary_views
 from scorecards.views import AssignmentViewSet, RoundViewSet, ScorecardViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -30,6 +31,26 @@ api_v1 = [
     path("", include(router.urls)),
 ]
 
+web_pages = [
+    path("", pages.home, name="home"),
+    path("interviews/", pages.my_interviews, name="my-interviews"),
+    path("scorecards/<int:pk>/", pages.scorecard_page, name="scorecard-page"),
+    path("scorecards/<int:pk>/amend/", pages.scorecard_amend_page, name="scorecard-amend"),
+    path("loops/", pages.loop_board, name="loop-board"),
+    path("loops/new/", pages.loop_new, name="loop-new"),
+    path("loops/<int:pk>/", pages.loop_page, name="loop-page"),
+    path("loops/<int:pk>/rounds/<int:round_pk>/schedule/", pages.round_schedule_page, name="round-schedule"),
+    path("loops/<int:pk>/rounds/<int:round_pk>/outcome/", pages.round_outcome_page, name="round-outcome"),
+    path("loops/<int:pk>/rounds/<int:round_pk>/assign/", pages.assignment_add_page, name="assignment-add"),
+    path(
+        "loops/<int:pk>/assignments/<int:assignment_pk>/remove/", pages.assignment_remove_page, name="assignment-remove"
+    ),
+    re_path(r"^loops/(?P<pk>\d+)/(?P<move>hold|resume|withdraw)/$", pages.loop_move_page, name="loop-move"),
+    path("loops/<int:pk>/summary/", pages.summary_page, name="summary-page"),
+    path("loops/<int:pk>/decision/", pages.decision_page, name="decision-page"),
+    path("rubric/", rubric_page, name="rubric-page"),
+]
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", include("nested_admin.urls")),
@@ -37,6 +58,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include(api_v1)),
     path("loops/<int:pk>/keeper-summary/print/", summary_views.keeper_summary_print, name="keeper-summary-print"),
+    *web_pages,
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

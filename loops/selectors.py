@@ -75,7 +75,7 @@ def loop_detail_queryset(queryset: QuerySet[Loop]) -> QuerySet[Loop]:
                 Prefetch(
                     "assignments",
                     # "scorecard" is the reverse one-to-one the scorecards app adds; named, not imported.
-                    queryset=Assignment.objects.select_related("scorecard").prefetch_related(
+                    queryset=Assignment.objects.select_related("scorecard", "interviewer").prefetch_related(
                         "questions", "values_in_focus"
                     ),
                 )

@@ -78,6 +78,16 @@ class Scorecard(models.Model):
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
+    def deadline(self, now) -> tuple:
+        """(due_at, overdue): the next deadline not yet met, None once submitted (PRODUCT.md §4, §7.1).
+        Ratings and recommendation are due first, the written evidence later."""
+        if self.is_submitted:
+            return None, False
+        due_at = self.round.ratings_due_at if self.ratings_completed_at is None else self.round.evidence_due_at
+        if due_at is None:
+            due_at = self.round.evidence_due_at
+        return due_at, due_at is not None and now > due_at
+
 
 class ScorecardRevision(models.Model):
     """One state of a scorecard's content: the draft (number 1 until submitted),

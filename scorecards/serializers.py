@@ -29,17 +29,6 @@ class RedFlagOut(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)
 
 
-def _deadline_state(scorecard: Scorecard, now) -> tuple:
-    """(due_at, overdue): the next deadline not yet met (PRODUCT.md §7.1), null once submitted."""
-    if scorecard.is_submitted:
-        return None, False
-    round_ = scorecard.round
-    due_at = round_.ratings_due_at if scorecard.ratings_completed_at is None else round_.evidence_due_at
-    if due_at is None and scorecard.ratings_completed_at is None:
-        due_at = round_.evidence_due_at
-    return due_at, due_at is not None and now > due_at
-
-
 class ScorecardSerializer(serializers.ModelSerializer):
     value_ratings = serializers.SerializerMethodField()
     criterion_ratings = serializers.SerializerMethodField()
@@ -102,11 +91,11 @@ class ScorecardSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_due_at(self, obj: Scorecard):
-        due_at, _ = _deadline_state(obj, self.context.get("now") or timezone.now())
+        due_at, _ = obj.deadline(self.context.get("now") or timezone.now())
         return serializers.DateTimeField().to_representation(due_at) if due_at else None
 
     def get_overdue(self, obj: Scorecard) -> bool:
-        return _deadline_state(obj, self.context.get("now") or timezone.now())[1]
+        return obj.deadline(self.context.get("now") or timezone.now())[1]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_values_in_focus(self, obj: Scorecard) -> list[str]:

@@ -1,0 +1,13 @@
+from keeper.roles import Role, has_role, is_admin
+
+
+def roles(request):
+    """What the navigation needs to know about the signed-in user."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "is_hiring_team": is_admin(user) or has_role(user, Role.HIRING_MANAGER, Role.RECRUITER, Role.DIRECTOR),
+        "is_director": has_role(user, Role.DIRECTOR),
+        "is_keeper_admin": is_admin(user),
+    }

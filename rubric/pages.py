@@ -1,0 +1,11 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from rubric.models import Rubric
+
+
+@login_required
+def rubric_page(request):
+    """The published rubric, read-only, for everyone signed in."""
+    rubric = Rubric.objects.published().with_contents().order_by("slug").first()
+    return render(request, "pages/rubric.html", {"nav": "rubric", "rubric": rubric})

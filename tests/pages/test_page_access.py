@@ -1,0 +1,130 @@
+"""Pages show only what PRODUCT.md §4 lets each person see, through the API's querysets."""
+
+import pytest
+
+from loops.models import Loop
+from scorecards.models import KeeperDecision, ScorecardRevision
+from tests.conftest import assign, round_of, submit_complete
+
+
+def test_pages_need_a_signed_in_user(client, loop):
+    for path in ("/", "/interviews/", "/loops/", f"/loops/{loop.pk}/", "/rubric/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def test_sign_in_and_out(client, hana, rubric):
+    from tests.factories import DEFAULT_PASSWORD
+
+    signed_in = client.post("/accounts/login/", {"username": "hana", "password": DEFAULT_PASSWORD})
+    signed_out = client.post("/accounts/logout/")
+
+    assert signed_in.status_code == 302
+    assert signed_out.status_code == 302
+    assert client.get("/loops/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("user", "expected"), [("hana", 200), ("rick", 200), ("dora", 200), ("eve", 404), ("bob", 404)]
+)
+def test_the_loop_page_is_for_the_hiring_team_and_its_interviewers(client, loop, alice, user, expected, request):
+    assign(loop, "coding", alice)
+    client.force_login(request.getfixturevalue(user))
+
+    assert client.get(f"/loops/{loop.pk}/").status_code == expected
+
+
+def test_interviewers_do_not_get_the_loop_board(client, alice, loop):
+    client.force_login(alice)
+
+    assert client.get("/loops/").status_code == 403
+    assert client.get("/").url == "/interviews/"
+
+
+def test_the_board_filters_and_counts_overdue_scorecards(client, hana, alice, loop):
+    from loops.services import round_schedule
+    from tests.conftest import at
+
+    round_schedule(round=round_of(loop, "recruiter-screen"), start=at(10), end=None, by=hana)
+    assign(loop, "recruiter-screen", alice)
+    client.force_login(hana)
+
+    board = client.get("/loops/", {"status": "active", "sort": "overdue"})
+    closed = client.get("/loops/", {"status": "rejected"})
+    rows = client.get("/loops/", {"pace": "on_track"}, HTTP_HX_REQUEST="true")
+
+    assert board.context["rows"][0]["loop"].overdue_scorecards == 1
+    assert closed.context["rows"] == []
+    assert b"<html" not in rows.content
+    assert b"Jordan Rivera" in rows.content
+
+
+def test_a_colleagues_draft_scorecard_page_is_not_found(client, bob, loop, draft_scorecard):
+    client.force_login(bob)
+
+    assert client.get(f"/scorecards/{draft_scorecard.pk}/").status_code == 404
+
+
+def test_the_summary_page_for_the_team_and_not_for_outsiders(client, hana, eve, loop, draft_scorecard):
+    client.force_login(hana)
+    assert client.get(f"/loops/{loop.pk}/summary/").status_code == 200
+    client.force_login(eve)
+    assert client.get(f"/loops/{loop.pk}/summary/").status_code == 404
+
+
+def test_amending_through_the_page_keeps_the_old_revision(client, alice, draft_scorecard):
+    sealed = submit_complete(draft_scorecard)
+    client.force_login(alice)
+    form = {"reason": "Wrong rating on curiosity", "recommendation": "strong_yes", "keeper": "yes", "summary": "Fixed"}
+    for value in sealed.assignment.values_in_focus.all():
+        form[f"rating-{value.slug}"] = "4"
+        form[f"evidence-{value.slug}"] = "Specific evidence."
+
+    response = client.post(f"/scorecards/{sealed.pk}/amend/", form, follow=True)
+
+    assert "Amendment saved" in response.content.decode()
+    assert ScorecardRevision.objects.filter(scorecard=sealed).count() == 2
+
+
+def test_a_refused_amendment_names_the_problem_and_writes_nothing(client, alice, draft_scorecard):
+    sealed = submit_complete(draft_scorecard)
+    client.force_login(alice)
+
+    response = client.post(f"/scorecards/{sealed.pk}/amend/", {"reason": "", "recommendation": "yes"}, follow=True)
+
+    assert "Not saved" in response.content.decode()
+    assert ScorecardRevision.objects.filter(scorecard=sealed).count() == 1
+
+
+def test_loop_actions_through_the_page(client, hana, loop):
+    client.force_login(hana)
+
+    held = client.post(f"/loops/{loop.pk}/hold/", follow=True)
+    illegal = client.post(f"/loops/{loop.pk}/hold/", follow=True)
+
+    assert "Loop is now on hold" in held.content.decode()
+    assert "cannot become on hold" in illegal.content.decode()
+    assert Loop.objects.get(pk=loop.pk).status == "on_hold"
+
+
+def test_a_hiring_manager_cannot_decide_through_the_page(client, hana, loop):
+    client.force_login(hana)
+
+    response = client.post(f"/loops/{loop.pk}/decision/", {"decision": "keep", "rationale": "x"})
+
+    assert response.status_code == 403
+    assert not KeeperDecision.objects.exists()
+
+
+def test_opening_a_loop_with_a_junior_candidate_is_refused_on_the_page(client, hana, rubric):
+    client.force_login(hana)
+
+    response = client.post(
+        "/loops/new/",
+        {"name": "New Grad", "email": "grad@example.com", "level": "junior", "hiring_manager": hana.pk},
+        follow=True,
+    )
+
+    assert "hireable levels are" in response.content.decode()
+    assert not Loop.objects.exists()

@@ -155,6 +155,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Tasks are never scheduled further ahead than this; a task unacknowledged for longer is redelivered.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "keeper")
+
+# Product §6: reminders and digests.
+REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", default=2)
+REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", default=15)
+DIGEST_HOUR = env_int("DIGEST_HOUR", default=8)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

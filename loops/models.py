@@ -150,6 +150,11 @@ class Round(models.Model):
             ),
             models.CheckConstraint(condition=Q(outcome="") | Q(status="done"), name="round_outcome_only_when_done"),
         ]
+        indexes = [
+            # The reminder sweep looks for deadlines that have passed.
+            models.Index(fields=["ratings_due_at"], name="round_ratings_due_idx"),
+            models.Index(fields=["evidence_due_at"], name="round_evidence_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rubric_round.name} for {self.loop_id}"

@@ -69,6 +69,7 @@ class Scorecard(models.Model):
         indexes = [
             models.Index(fields=["status", "loop"], name="scorecard_status_loop_idx"),
             models.Index(fields=["interviewer", "status"], name="scorecard_interviewer_idx"),
+            models.Index(fields=["status", "round"], name="scorecard_status_round_idx"),
         ]
 
     def __str__(self) -> str:
@@ -246,3 +247,47 @@ class KeeperDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} for loop {self.loop_id}"
+
+
+class Reminder(models.Model):
+    """One reminder sent: the row is claimed in the same transaction as the email, so no
+    scorecard is reminded twice for one stage on one day, whoever runs the sweep (PRODUCT.md §6)."""
+
+    class Stage(models.TextChoices):
+        RATINGS = "ratings", "Ratings and recommendation overdue"
+        EVIDENCE = "evidence", "Written evidence overdue"
+        ESCALATION = "escalation", "Hiring manager told"
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="reminders")
+    stage = models.CharField(max_length=16, choices=Stage.choices)
+    sent_on = models.DateField()
+    recipient = models.EmailField(blank=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scorecard_id", "sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "stage", "sent_on"], name="reminder_once_per_stage_and_day"),
+            # The hiring manager is told about a scorecard once; the daily digest keeps them informed.
+            models.UniqueConstraint(
+                fields=["scorecard"], condition=Q(stage="escalation"), name="reminder_escalate_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage} reminder for scorecard {self.scorecard_id} on {self.sent_on}"
+
+
+class DigestSent(models.Model):
+    """A hiring manager's daily digest, claimed once per day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "sent_on"], name="digest_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"digest for {self.user_id} on {self.sent_on}"

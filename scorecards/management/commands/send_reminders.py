@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from scorecards.reminders import digest_recipients, hiring_manager_digest, reminders_due, scorecard_remind
+
+
+class Command(BaseCommand):
+    help = "One sweep of due scorecard reminders and hiring-manager digests, in this process (idempotent)."
+
+    def handle(self, *args, **options):
+        now = timezone.now()
+        reminders = sum(len(scorecard_remind(scorecard_id=pk, now=now)) for pk in reminders_due(now))
+        digests = sum(hiring_manager_digest(user_id=pk, now=now) for pk in digest_recipients())
+        self.stdout.write(f"{reminders} reminder(s) and {digests} digest(s) sent.")

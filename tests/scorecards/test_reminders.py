@@ -1,6 +1,7 @@
 """Deadlines chased with frozen time (PRODUCT.md §4, §6): every edge, escalation, and no double sends."""
 
 from datetime import UTC, datetime
+from io import StringIO
 
 import pytest
 import time_machine
@@ -113,9 +114,13 @@ def test_running_the_sweep_twice_sends_each_reminder_once(screen_card, alice, bo
     with time_machine.travel(moment(2, 9), tick=False):
         other = assign(screen_card.loop, "recruiter-screen", bob)
     with time_machine.travel(moment(3, 11, 31), tick=False):
-        call_command("send_reminders", stdout=open("/dev/null", "w"))
-        call_command("send_reminders", stdout=open("/dev/null", "w"))
+        first, second = StringIO(), StringIO()
+        call_command("send_reminders", stdout=first)
+        call_command("send_reminders", stdout=second)
         reminders_sweep_task.delay()
+
+    assert first.getvalue().startswith("2 reminder(s)")
+    assert second.getvalue().startswith("0 reminder(s)")
 
     reminded = sorted(m.to[0] for m in mail.outbox if m.subject.startswith("Scorecard overdue"))
     assert reminded == sorted([alice.email, bob.email])

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from keeper.errors import DomainError
@@ -32,24 +33,57 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-class Pagination(PageNumberPagination):
-    """Lists answer a plain JSON list (PRODUCT.md §7.1), paged through headers:
-    ``X-Total-Count`` and an RFC 8288 ``Link`` header with ``next``/``prev``."""
+class Pagination(BasePagination):
+    """Lists answer a plain JSON list (PRODUCT.md §7.1), paged with ``?page=`` and
+    ``?page_size=`` (at most 500) and an RFC 8288 ``Link`` header (``next``, ``prev``).
+    One row past the page tells whether there is a next one, so no COUNT query is spent."""
 
     page_size = 100
-    page_size_query_param = "page_size"
     max_page_size = 500
+
+    def _positive(self, request, name: str, default: int, problems: dict) -> int:
+        raw = request.query_params.get(name)
+        if raw is None:
+            return default
+        if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
+            problems[name] = ["A positive whole number is required."]
+            return default
+        return int(raw)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        problems: dict[str, list[str]] = {}
+        self.size = min(self._positive(request, "page_size", self.page_size, problems), self.max_page_size)
+        self.number = self._positive(request, "page", 1, problems)
+        if problems:
+            raise exceptions.ValidationError(problems)
+        offset = (self.number - 1) * self.size
+        rows = list(queryset[offset : offset + self.size + 1])
+        self.has_next = len(rows) > self.size
+        return rows[: self.size]
+
+    def _link(self, number: int) -> str:
+        url = self.request.build_absolute_uri()
+        return replace_query_param(replace_query_param(url, "page", number), "page_size", self.size)
 
     def get_paginated_response(self, data):
         links = []
-        if next_url := self.get_next_link():
-            links.append(f'<{next_url}>; rel="next"')
-        if previous_url := self.get_previous_link():
-            links.append(f'<{previous_url}>; rel="prev"')
-        headers = {"X-Total-Count": str(self.page.paginator.count)}
-        if links:
-            headers["Link"] = ", ".join(links)
-        return Response(data, headers=headers)
+        if self.has_next:
+            links.append(f'<{self._link(self.number + 1)}>; rel="next"')
+        if self.number > 1:
+            links.append(f'<{self._link(self.number - 1)}>; rel="prev"')
+        return Response(data, headers={"Link": ", ".join(links)} if links else None)
 
     def get_paginated_response_schema(self, schema):
         return schema
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": "page", "required": False, "in": "query", "schema": {"type": "integer", "minimum": 1}},
+            {
+                "name": "page_size",
+                "required": False,
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]

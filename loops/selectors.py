@@ -1,7 +1,7 @@
 """Who may see which loops and candidates, and the reads that carry rules (PRODUCT.md §3, §7)."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.db.models import Exists, Prefetch, Q, QuerySet
 
 from keeper.roles import Role, has_role, is_admin
 from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
@@ -9,24 +9,29 @@ from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
 User = AbstractBaseUser | AnonymousUser
 
 
+def _sees_every_loop(user: User) -> Q:
+    """Directors and admins, decided inside the query (no separate look-up of the user's roles)."""
+    return Q(Exists(Group.objects.filter(user=user.pk, name__in=[Role.DIRECTOR, Role.ADMIN])))
+
+
 def loops_visible_to(user: User) -> QuerySet[Loop]:
     """Admins and directors see every loop; hiring managers and recruiters the loops they
     run; interviewers the loops they are assigned to. Everyone else sees none."""
     if not user.is_authenticated:
         return Loop.objects.none()
-    if is_admin(user) or has_role(user, Role.DIRECTOR):
+    if user.is_superuser:
         return Loop.objects.all()
     assigned = Assignment.objects.filter(interviewer=user).values("round__loop")
-    return Loop.objects.filter(Q(hiring_manager=user) | Q(recruiter=user) | Q(pk__in=assigned))
+    return Loop.objects.filter(_sees_every_loop(user) | Q(hiring_manager=user) | Q(recruiter=user) | Q(pk__in=assigned))
 
 
 def loops_led_by(user: User) -> QuerySet[Loop]:
     """Loops whose whole record the user reads: their hiring manager, recruiter, directors, admins."""
     if not user.is_authenticated:
         return Loop.objects.none()
-    if is_admin(user) or has_role(user, Role.DIRECTOR):
+    if user.is_superuser:
         return Loop.objects.all()
-    return Loop.objects.filter(Q(hiring_manager=user) | Q(recruiter=user))
+    return Loop.objects.filter(_sees_every_loop(user) | Q(hiring_manager=user) | Q(recruiter=user))
 
 
 def is_hiring_team(user: User, loop: Loop) -> bool:
@@ -67,7 +72,8 @@ def may_open_loops(user: User) -> bool:
 
 
 def loop_detail_queryset(queryset: QuerySet[Loop]) -> QuerySet[Loop]:
-    """Everything the loop detail shows, in a number of queries that does not grow with rounds."""
+    """Everything the loop detail shows but the assignments' questions and values, which
+    ``assignment_plans_attach`` adds: a fixed number of queries for any number of rows."""
     return queryset.select_related("candidate", "rubric").prefetch_related(
         Prefetch(
             "rounds",
@@ -75,14 +81,38 @@ def loop_detail_queryset(queryset: QuerySet[Loop]) -> QuerySet[Loop]:
                 Prefetch(
                     "assignments",
                     # "scorecard" is the reverse one-to-one the scorecards app adds; named, not imported.
-                    queryset=Assignment.objects.select_related("scorecard", "interviewer").prefetch_related(
-                        "questions", "values_in_focus"
-                    ),
+                    queryset=Assignment.objects.select_related("scorecard", "interviewer"),
                 )
             ),
         ),
         Prefetch("timeline", queryset=TimelineEvent.objects.select_related("actor")),
     )
+
+
+def assignment_plans_attach(loop: Loop) -> Loop:
+    """Give every assignment of a loaded loop its ``question_numbers`` and ``value_slugs``, read
+    with two queries joined through the loop (no list of ids, however many assignments)."""
+    questions: dict[int, list[int]] = {}
+    for assignment_id, number in Assignment.questions.through.objects.filter(assignment__round__loop=loop).values_list(
+        "assignment_id", "question__number"
+    ):
+        questions.setdefault(assignment_id, []).append(number)
+    values: dict[int, list[tuple[int, str]]] = {}
+    for assignment_id, order, slug in Assignment.values_in_focus.through.objects.filter(
+        assignment__round__loop=loop
+    ).values_list("assignment_id", "rubricvalue__order", "rubricvalue__slug"):
+        values.setdefault(assignment_id, []).append((order, slug))
+    for round_ in loop.rounds.all():
+        for assignment in round_.assignments.all():
+            assignment.question_numbers = sorted(questions.get(assignment.pk, []))
+            assignment.value_slugs = [slug for _, slug in sorted(values.get(assignment.pk, []))]
+    return loop
+
+
+def loop_detail_get(queryset: QuerySet[Loop], pk: int) -> Loop | None:
+    """One loop with everything its detail shows, or None if ``queryset`` does not hold it."""
+    loop = loop_detail_queryset(queryset).filter(pk=pk).first()
+    return assignment_plans_attach(loop) if loop is not None else None
 
 
 def rounds_visible_to(user: User) -> QuerySet[Round]:

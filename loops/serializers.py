@@ -33,10 +33,14 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_questions(self, obj: Assignment) -> list[int]:
+        if hasattr(obj, "question_numbers"):  # attached by loops.selectors.assignment_plans_attach
+            return obj.question_numbers
         return sorted(q.number for q in obj.questions.all())
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_values_in_focus(self, obj: Assignment) -> list[str]:
+        if hasattr(obj, "value_slugs"):
+            return obj.value_slugs
         return [v.slug for v in sorted(obj.values_in_focus.all(), key=lambda v: v.order)]
 
     def get_scorecard(self, obj: Assignment) -> int | None:

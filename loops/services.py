@@ -212,14 +212,14 @@ def _top_level_neighbours(rounds: list[Round], step: Round) -> tuple[Round | Non
 
 
 def loop_coverage(loop: Loop) -> dict:
-    """The loop's coverage (PRODUCT.md §3), from its rounds and assignments as loaded."""
+    """The loop's coverage (PRODUCT.md §3), from a loop loaded by ``loops.selectors.loop_detail_get``."""
     structure = rubric_structure(loop.rubric)
     plan = [
         PlannedRead(
             round_id=r.pk,
             interviewer_id=a.interviewer_id,
-            value_slugs=tuple(v.slug for v in a.values_in_focus.all()),
-            question_numbers=tuple(q.number for q in a.questions.all()),
+            value_slugs=tuple(a.value_slugs),
+            question_numbers=tuple(a.question_numbers),
         )
         for r in loop.rounds.all()
         if r.status != RS.SKIPPED
@@ -240,11 +240,11 @@ def round_schedule(
     """Schedule (or reschedule) a round. Steps keep the rubric's order; onsite interviews fall
     inside the block's days; the decision round waits for full coverage unless overridden.
     Raises Invalid, IllegalMove, or Conflict naming the coverage gaps."""
-    from loops.selectors import loop_detail_queryset
+    from loops.selectors import loop_detail_get
 
     loop = _loop_locked(round.loop_id)
     _require_active(loop)
-    loop = loop_detail_queryset(Loop.objects.filter(pk=loop.pk)).get()
+    loop = loop_detail_get(Loop.objects.all(), loop.pk)
     rounds = list(loop.rounds.all())
     target = next(r for r in rounds if r.pk == round.pk)
     info = target.rubric_round

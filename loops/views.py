@@ -11,11 +11,13 @@ from rest_framework.response import Response
 from loops import services
 from loops.models import Loop
 from loops.selectors import (
+    assignment_plans_attach,
     assignments_visible_to,
     can_coordinate,
     can_manage,
     candidates_visible_to,
     is_hiring_team,
+    loop_detail_get,
     loop_detail_queryset,
     loops_visible_to,
     may_list_candidates,
@@ -100,7 +102,7 @@ class LoopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return queryset
 
     def retrieve(self, request, *args, **kwargs):
-        loop = self.get_object()
+        loop = assignment_plans_attach(self.get_object())
         context = {**self.get_serializer_context(), "sees_all_notes": is_hiring_team(request.user, loop)}
         return Response(LoopDetailSerializer(loop, context=context).data)
 
@@ -111,7 +113,7 @@ class LoopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         data = LoopInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         loop = services.loop_open(**data.validated_data, by=request.user)
-        loop = loop_detail_queryset(Loop.objects.filter(pk=loop.pk)).get()
+        loop = loop_detail_get(Loop.objects.all(), loop.pk)
         context = {**self.get_serializer_context(), "sees_all_notes": True}
         return Response(LoopDetailSerializer(loop, context=context).data, status=status.HTTP_201_CREATED)
 

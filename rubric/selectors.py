@@ -131,6 +131,14 @@ class RoundInfo:
 
 
 @dataclass(frozen=True)
+class FailureModeInfo:
+    id: int
+    slug: str
+    text: str
+    severity: str
+
+
+@dataclass(frozen=True)
 class RubricStructure:
     """The parts of a rubric version that loops and scorecards compute with."""
 
@@ -139,6 +147,15 @@ class RubricStructure:
     values: tuple[ValueInfo, ...]
     rounds: tuple[RoundInfo, ...]
     questions: tuple[QuestionInfo, ...]
+    failure_modes: tuple[FailureModeInfo, ...] = ()
+
+    @cached_property
+    def failure_modes_by_id(self) -> dict[int, FailureModeInfo]:
+        return {f.id: f for f in self.failure_modes}
+
+    @cached_property
+    def question_number_by_criterion(self) -> dict[int, int]:
+        return {criterion: q.number for q in self.questions for criterion in q.criterion_ids}
 
     @cached_property
     def values_by_slug(self) -> dict[str, ValueInfo]:
@@ -209,4 +226,5 @@ def _structure_from_db(rubric_id: int) -> RubricStructure:
             )
             for q in rubric.questions.all()
         ),
+        failure_modes=tuple(FailureModeInfo(f.pk, f.slug, f.text, f.severity) for f in rubric.failure_modes.all()),
     )

@@ -5,16 +5,17 @@
 of what it was computed from; a read whose fingerprint differs recomputes first."""
 
 import hashlib
+from collections import defaultdict
 
 from django.contrib.auth.models import AbstractUser
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Prefetch, Sum
+from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
 from keeper.errors import Conflict, IllegalMove, Invalid
 from keeper.roles import Role, has_role
 from loops import services as loop_services
-from loops.models import Loop, TimelineEvent
+from loops.models import Assignment, Loop, TimelineEvent
 from rubric.selectors import rubric_structure
 from scorecards import summary as maths
 from scorecards.models import KeeperDecision, KeeperSummary, RedFlag, Scorecard, ScorecardRevision, ValueRating
@@ -46,18 +47,33 @@ def summary_fingerprint(loop: Loop) -> str:
 
 def summary_input(loop: Loop) -> maths.SummaryInput:
     """Plain data for the maths: every submitted scorecard's current revision (the director's
-    own round counts only once it is submitted, like every other)."""
+    own round counts only once it is submitted, like every other). Five queries joined through
+    the loop, however many scorecards it has: no list of ids is ever sent to the database."""
     structure = rubric_structure(loop.rubric)
-    cards = (
+    submitted = {"revision__scorecard__loop": loop, "revision__scorecard__status": Scorecard.Status.SUBMITTED}
+    current = {"revision__scorecard__current_revision": F("revision")}
+    cards = list(
         Scorecard.objects.submitted()
         .filter(loop=loop)
         .select_related("interviewer", "round__rubric_round", "current_revision")
-        .prefetch_related(
-            Prefetch("current_revision__value_ratings", queryset=ValueRating.objects.select_related("value")),
-            Prefetch("current_revision__red_flags", queryset=RedFlag.objects.select_related("failure_mode")),
-            "assignment__questions",
-        )
+        .order_by("round__order", "pk")
     )
+    ratings: dict[int, list[maths.Rating]] = defaultdict(list)
+    for row in ValueRating.objects.filter(**submitted, **current, pending=False).values_list(
+        "revision__scorecard_id", "value_id", "rating", "evidence"
+    ):
+        ratings[row[0]].append(maths.Rating(structure.values_by_id[row[1]].slug, row[2], row[3]))
+    flags: dict[int, list[maths.Flag]] = defaultdict(list)
+    for scorecard_id, mode_id, note in RedFlag.objects.filter(**submitted, **current).values_list(
+        "revision__scorecard_id", "failure_mode_id", "note"
+    ):
+        mode = structure.failure_modes_by_id[mode_id]
+        flags[scorecard_id].append(maths.Flag(mode_id, mode.text, mode.severity, note))
+    asked: dict[int, list[int]] = defaultdict(list)
+    for scorecard_id, number in Assignment.questions.through.objects.filter(
+        assignment__scorecard__loop=loop, assignment__scorecard__status=Scorecard.Status.SUBMITTED
+    ).values_list("assignment__scorecard", "question__number"):
+        asked[scorecard_id].append(number)
     exposed_amendments = set(
         ScorecardRevision.objects.filter(scorecard__loop=loop, is_after_exposure=True).values_list(
             "scorecard_id", flat=True
@@ -79,16 +95,9 @@ def summary_input(loop: Loop) -> maths.SummaryInput:
                 round_order=card.round.order,
                 recommendation=card.current_revision.recommendation,
                 keeper=card.current_revision.keeper,
-                ratings=tuple(
-                    maths.Rating(r.value.slug, r.rating, r.evidence)
-                    for r in card.current_revision.value_ratings.all()
-                    if not r.pending
-                ),
-                flags=tuple(
-                    maths.Flag(f.failure_mode_id, f.failure_mode.text, f.failure_mode.severity, f.note)
-                    for f in card.current_revision.red_flags.all()
-                ),
-                questions=tuple(sorted(q.number for q in card.assignment.questions.all())),
+                ratings=tuple(ratings[card.pk]),
+                flags=tuple(flags[card.pk]),
+                questions=tuple(sorted(asked[card.pk])),
                 revision=card.current_revision.number,
                 amended_after_exposure=card.pk in exposed_amendments,
             )

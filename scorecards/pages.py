@@ -23,7 +23,7 @@ from loops.selectors import (
     can_coordinate,
     can_manage,
     is_hiring_team,
-    loop_detail_queryset,
+    loop_detail_get,
     loops_visible_to,
     may_open_loops,
 )
@@ -309,12 +309,7 @@ def loop_new(request):
 
 
 def _loop_for_page(request, pk: int) -> Loop:
-    loop = (
-        loop_detail_queryset(loops_visible_to(request.user))
-        .select_related("hiring_manager", "recruiter")
-        .filter(pk=pk)
-        .first()
-    )
+    loop = loop_detail_get(loops_visible_to(request.user).select_related("hiring_manager", "recruiter"), pk)
     if loop is None:
         raise Http404
     return loop

@@ -1,5 +1,4 @@
 from django.db import models
-from django.db.models import Prefetch
 
 
 class ScorecardQuerySet(models.QuerySet):
@@ -14,15 +13,17 @@ class ScorecardQuerySet(models.QuerySet):
 
     def with_ratings(self):
         """The current revision's content and the assignment's plan, in a fixed number of queries."""
-        from scorecards.models import CriterionRating, RedFlag, ValueRating
+        return self.for_writing().prefetch_related(
+            "current_revision__value_ratings",
+            "current_revision__criterion_ratings",
+            "current_revision__red_flags",
+        )
 
-        return self.select_related("current_revision", "round__rubric_round", "assignment").prefetch_related(
-            Prefetch("current_revision__value_ratings", queryset=ValueRating.objects.select_related("value")),
-            Prefetch(
-                "current_revision__criterion_ratings",
-                queryset=CriterionRating.objects.select_related("criterion__question"),
-            ),
-            Prefetch("current_revision__red_flags", queryset=RedFlag.objects.select_related("failure_mode")),
+    def for_writing(self):
+        """What a save needs to validate and answer: the plan, not the current rows."""
+        return self.select_related(
+            "current_revision", "round__rubric_round", "assignment", "loop__rubric"
+        ).prefetch_related(
             "assignment__questions",
             "assignment__values_in_focus",
         )

@@ -4,29 +4,41 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from rubric.selectors import rubric_structure
 from scorecards.models import KeeperSignal, Recommendation, Scorecard, ScorecardRevision
 
 TEXT_LIMIT = 20_000
 
 
 class ValueRatingOut(serializers.Serializer):
-    value = serializers.CharField(source="value.slug")
+    """Rows are read with the rubric structure in context, so no row needs a join."""
+
+    value = serializers.SerializerMethodField()
     rating = serializers.IntegerField(allow_null=True, help_text="1 strong no … 4 strong yes; null: not assessed")
     evidence = serializers.CharField(allow_blank=True)
     pending = serializers.BooleanField(help_text="Evidence saved before a rating was chosen.")
 
+    def get_value(self, obj) -> str:
+        return self.context["structure"].values_by_id[obj.value_id].slug
+
 
 class CriterionRatingOut(serializers.Serializer):
     criterion = serializers.IntegerField(source="criterion_id")
-    question = serializers.IntegerField(source="criterion.question.number")
+    question = serializers.SerializerMethodField()
     rating = serializers.IntegerField(allow_null=True)
     notes = serializers.CharField(allow_blank=True)
+
+    def get_question(self, obj) -> int:
+        return self.context["structure"].question_number_by_criterion[obj.criterion_id]
 
 
 class RedFlagOut(serializers.Serializer):
     failure_mode = serializers.IntegerField(source="failure_mode_id")
-    severity = serializers.CharField(source="failure_mode.severity")
+    severity = serializers.SerializerMethodField()
     note = serializers.CharField(allow_blank=True)
+
+    def get_severity(self, obj) -> str:
+        return self.context["structure"].failure_modes_by_id[obj.failure_mode_id].severity
 
 
 class ScorecardSerializer(serializers.ModelSerializer):
@@ -69,17 +81,22 @@ class ScorecardSerializer(serializers.ModelSerializer):
             "submitted_at",
         ]
 
+    def _rows(self, obj: Scorecard, serializer, relation: str) -> list:
+        structure = rubric_structure(obj.loop.rubric)
+        rows = getattr(obj.current_revision, relation).all()
+        return serializer(rows, many=True, context={"structure": structure}).data
+
     @extend_schema_field(ValueRatingOut(many=True))
     def get_value_ratings(self, obj: Scorecard) -> list:
-        return ValueRatingOut(obj.current_revision.value_ratings.all(), many=True).data
+        return self._rows(obj, ValueRatingOut, "value_ratings")
 
     @extend_schema_field(CriterionRatingOut(many=True))
     def get_criterion_ratings(self, obj: Scorecard) -> list:
-        return CriterionRatingOut(obj.current_revision.criterion_ratings.all(), many=True).data
+        return self._rows(obj, CriterionRatingOut, "criterion_ratings")
 
     @extend_schema_field(RedFlagOut(many=True))
     def get_red_flags(self, obj: Scorecard) -> list:
-        return RedFlagOut(obj.current_revision.red_flags.all(), many=True).data
+        return self._rows(obj, RedFlagOut, "red_flags")
 
     @extend_schema_field(serializers.ChoiceField(choices=Recommendation.choices, allow_null=True))
     def get_recommendation(self, obj: Scorecard) -> str | None:
@@ -107,6 +124,8 @@ class ScorecardSerializer(serializers.ModelSerializer):
 
 
 class RevisionSerializer(serializers.ModelSerializer):
+    """A revision; ``context["structure"]`` is the rubric structure of the scorecard's loop."""
+
     value_ratings = ValueRatingOut(many=True, read_only=True)
     criterion_ratings = CriterionRatingOut(many=True, read_only=True)
     red_flags = RedFlagOut(many=True, read_only=True)

@@ -146,10 +146,9 @@ def scorecard_open(*, assignment: Assignment) -> Scorecard:
 # Validation ---------------------------------------------------------------------------
 
 
-def _plan(scorecard: Scorecard) -> tuple[set[str], set[int], dict[int, FailureMode]]:
+def _plan(scorecard: Scorecard) -> tuple[set[str], set[int], dict]:
     """The values in focus, the criteria of the questions asked, and the rubric's failure modes."""
-    loop = scorecard.loop
-    structure = rubric_structure(loop.rubric)
+    structure = rubric_structure(scorecard.loop.rubric)
     assignment = scorecard.assignment
     focus = {v.slug for v in assignment.values_in_focus.all()}
     criteria = {
@@ -157,8 +156,7 @@ def _plan(scorecard: Scorecard) -> tuple[set[str], set[int], dict[int, FailureMo
         for question in assignment.questions.all()
         for criterion_id in structure.questions_by_id[question.pk].criterion_ids
     }
-    failure_modes = {f.pk: f for f in FailureMode.objects.filter(rubric_id=loop.rubric_id)}
-    return focus, criteria, failure_modes
+    return focus, criteria, structure.failure_modes_by_id
 
 
 def _duplicates(keys: list) -> list:
@@ -216,11 +214,12 @@ def content_problems(scorecard: Scorecard, content: ScorecardContent) -> dict[st
 
 def completeness_problems(scorecard: Scorecard, revision: ScorecardRevision) -> list[dict[str, str]]:
     """Every reason the revision cannot be sealed, all at once (PRODUCT.md §4, §7.1)."""
-    focus, _, _ = _plan(scorecard)
-    ratings = {r.value.slug: r for r in revision.value_ratings.select_related("value")}
-    names = {v.slug: v.name for v in scorecard.assignment.values_in_focus.all()}
+    focus, _, failure_modes = _plan(scorecard)
+    structure = rubric_structure(scorecard.loop.rubric)
+    ratings = {structure.values_by_id[r.value_id].slug: r for r in revision.value_ratings.all()}
+    names = {v.slug: v.name for v in structure.values}
     problems = []
-    for slug in sorted(focus, key=lambda s: list(names).index(s)):
+    for slug in [v.slug for v in structure.values if v.slug in focus]:
         rating = ratings.get(slug)
         if rating is None or rating.pending:
             problems.append(
@@ -243,7 +242,7 @@ def completeness_problems(scorecard: Scorecard, revision: ScorecardRevision) -> 
             {
                 "field": f"value_ratings.{slug}",
                 "code": "value_not_in_focus",
-                "message": f"{ratings[slug].value.name} is no longer in focus for this interview; remove its rating.",
+                "message": f"{names[slug]} is no longer in focus for this interview; remove its rating.",
             }
         )
     if not revision.recommendation:
@@ -254,13 +253,14 @@ def completeness_problems(scorecard: Scorecard, revision: ScorecardRevision) -> 
         problems.append(
             {"field": "keeper", "code": "keeper_missing", "message": "Say whether you would fight to keep this person."}
         )
-    for flag in revision.red_flags.select_related("failure_mode"):
-        if flag.failure_mode.severity == FailureMode.Severity.BLOCKING and not flag.note.strip():
+    for flag in revision.red_flags.all():
+        mode = failure_modes[flag.failure_mode_id]
+        if mode.severity == FailureMode.Severity.BLOCKING and not flag.note.strip():
             problems.append(
                 {
                     "field": f"red_flags.{flag.failure_mode_id}.note",
                     "code": "red_flag_note_missing",
-                    "message": f"A blocking red flag needs a note: {flag.failure_mode.text}",
+                    "message": f"A blocking red flag needs a note: {mode.text}",
                 }
             )
     return problems
@@ -268,8 +268,8 @@ def completeness_problems(scorecard: Scorecard, revision: ScorecardRevision) -> 
 
 def _ratings_complete(scorecard: Scorecard, revision: ScorecardRevision) -> bool:
     """Product §4, first deadline: every value in focus rated (or not assessed) and a recommendation."""
-    focus = set(scorecard.assignment.values_in_focus.values_list("slug", flat=True))
-    rated = set(revision.value_ratings.filter(pending=False).values_list("value__slug", flat=True))
+    focus = {v.pk for v in scorecard.assignment.values_in_focus.all()}
+    rated = {r.value_id for r in revision.value_ratings.all() if not r.pending}
     return bool(revision.recommendation) and focus <= rated
 
 
@@ -277,10 +277,14 @@ def _ratings_complete(scorecard: Scorecard, revision: ScorecardRevision) -> bool
 
 
 def _write_content(scorecard: Scorecard, revision: ScorecardRevision, content: ScorecardContent) -> None:
+    """Replace the parts ``content`` gives. The rows written become the revision's loaded rows,
+    so answering the save needs no second read."""
     structure = rubric_structure(scorecard.loop.rubric)
+    written: dict[str, list] = {}
     if content.value_ratings is not None:
         revision.value_ratings.all().delete()
-        ValueRating.objects.bulk_create(
+        order = {v.slug: i for i, v in enumerate(structure.values)}
+        written["value_ratings"] = ValueRating.objects.bulk_create(
             ValueRating(
                 revision=revision,
                 value_id=structure.values_by_slug[item.value].id,
@@ -288,17 +292,17 @@ def _write_content(scorecard: Scorecard, revision: ScorecardRevision, content: S
                 evidence=item.evidence.strip(),
                 pending=item.pending,
             )
-            for item in content.value_ratings
+            for item in sorted(content.value_ratings, key=lambda i: order[i.value])
         )
     if content.criterion_ratings is not None:
         revision.criterion_ratings.all().delete()
-        CriterionRating.objects.bulk_create(
+        written["criterion_ratings"] = CriterionRating.objects.bulk_create(
             CriterionRating(revision=revision, criterion_id=i.criterion, rating=i.rating, notes=i.notes.strip())
             for i in content.criterion_ratings
         )
     if content.red_flags is not None:
         revision.red_flags.all().delete()
-        RedFlag.objects.bulk_create(
+        written["red_flags"] = RedFlag.objects.bulk_create(
             RedFlag(revision=revision, failure_mode_id=i.failure_mode, note=i.note.strip()) for i in content.red_flags
         )
     scalars = {
@@ -314,6 +318,11 @@ def _write_content(scorecard: Scorecard, revision: ScorecardRevision, content: S
         for name, value in scalars.items():
             setattr(revision, name, value.strip() if name == "summary" else value)
         revision.save(update_fields=list(scalars))
+    for relation in ("value_ratings", "criterion_ratings", "red_flags"):
+        if relation not in written:
+            written[relation] = list(getattr(revision, relation).all())
+    # The same cache prefetch_related fills: serializers then read these rows without a query.
+    revision._prefetched_objects_cache = written
 
 
 def _refusal(scorecard_id: int, version: int) -> Exception:
@@ -342,7 +351,7 @@ def scorecard_save_draft(
     ).update(version=F("version") + 1, updated_at=timezone.now())
     if not claimed:
         raise _refusal(scorecard.pk, version)
-    scorecard = Scorecard.objects.select_related("current_revision", "loop__rubric", "assignment").get(pk=scorecard.pk)
+    scorecard.version = version + 1
     revision = scorecard.current_revision
     _write_content(scorecard, revision, content)
     complete = _ratings_complete(scorecard, revision)
@@ -482,10 +491,17 @@ def summary_exposure_record(*, user: AbstractUser, loop_id: int) -> None:
 
 
 def exposure_record(*, user: AbstractUser, scorecards: list[Scorecard]) -> None:
-    """Note the first read of each colleague's scorecard (PRODUCT.md §4). One query; repeats are ignored."""
-    others = [s for s in scorecards if s.interviewer_id != user.pk]
-    if others:
+    """Note the first read of a colleague's scorecard in each loop (PRODUCT.md §4).
+    At most one query; later reads are ignored by the unique constraint."""
+    first_per_loop = {}
+    for scorecard in scorecards:
+        if scorecard.interviewer_id != user.pk:
+            first_per_loop.setdefault(scorecard.loop_id, scorecard)
+    if first_per_loop:
         Exposure.objects.bulk_create(
-            [Exposure(user=user, loop_id=s.loop_id, kind=Exposure.Kind.SCORECARD, scorecard=s) for s in others],
+            [
+                Exposure(user=user, loop_id=loop_id, kind=Exposure.Kind.SCORECARD, scorecard=scorecard)
+                for loop_id, scorecard in first_per_loop.items()
+            ],
             ignore_conflicts=True,
         )

@@ -11,6 +11,7 @@ from loops import views as loop_views
 from loops.models import Assignment
 from loops.selectors import can_manage
 from loops.serializers import AssignmentInput, AssignmentSerializer
+from rubric.selectors import rubric_structure
 from scorecards import services
 from scorecards.kit import scorecard_kit
 from scorecards.models import Scorecard
@@ -31,7 +32,10 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     http_method_names = ["get", "patch", "post", "head", "options"]
 
     def get_queryset(self):
-        return scorecards_visible_to(self.request.user).with_ratings().order_by("loop_id", "round__order", "pk")
+        visible = scorecards_visible_to(self.request.user)
+        if self.action == "partial_update":
+            return visible.for_writing()
+        return visible.with_ratings().order_by("loop_id", "round__order", "pk")
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
@@ -90,13 +94,13 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         data.is_valid(raise_exception=True)
         params = dict(data.validated_data)
         version = params.pop("version")
-        services.scorecard_save_draft(
+        saved = services.scorecard_save_draft(
             scorecard=scorecard,
             author=request.user,
             version=version,
             content=services.ScorecardContent.from_input(params),
         )
-        return self._fresh(scorecard.pk)
+        return Response(self.get_serializer(saved).data)
 
     @extend_schema(request=ScorecardSubmitInput, responses={200: ScorecardSerializer})
     @action(detail=True, methods=["post"])
@@ -138,10 +142,9 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def history(self, request, pk=None):
         """Every revision: the original as submitted, then each amendment with its reason."""
         scorecard = self.get_object()
-        revisions = scorecard.revisions.prefetch_related(
-            "value_ratings__value", "criterion_ratings__criterion__question", "red_flags__failure_mode"
-        )
-        return Response(RevisionSerializer(revisions, many=True).data)
+        revisions = scorecard.revisions.prefetch_related("value_ratings", "criterion_ratings", "red_flags")
+        context = {"structure": rubric_structure(scorecard.loop.rubric)}
+        return Response(RevisionSerializer(revisions, many=True, context=context).data)
 
 
 class RoundViewSet(loop_views.RoundViewSet):

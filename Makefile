@@ -8,7 +8,7 @@ PORT ?= 8000
 # `make run` is a development server: debug on, SQLite unless DATABASE_URL says otherwise, eager tasks.
 RUN_ENV := DEBUG=true DATABASE_URL= CELERY_BROKER_URL=
 
-.PHONY: help venv run demo test lint format check clean
+.PHONY: help venv run demo test lint format check clean bench
 
 help:
 	@echo "make run    - install, migrate, load the rubric and demo data, serve on http://$(HOST):$(PORT)"
@@ -48,3 +48,7 @@ check: lint test
 
 clean:
 	rm -rf $(VENV) keeper.sqlite3 staticfiles .pytest_cache .ruff_cache
+
+# The benchmark (bench/run.py): needs PostgreSQL (DATABASE_URL), Redis (CELERY_BROKER_URL) and wrk.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick,)

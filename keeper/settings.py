@@ -159,6 +159,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "keeper")
 
+# The benchmark's baseline endpoints (bench/); never on in production.
+BENCHMARK_ENDPOINTS = env_bool("BENCHMARK_ENDPOINTS", default=False)
+
 # Product §6: reminders and digests.
 REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", default=2)
 REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", default=15)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -63,3 +64,11 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
+
+if settings.BENCHMARK_ENDPOINTS:
+    from keeper import bench_views
+
+    urlpatterns += [
+        path("bench/bare", bench_views.bare, name="bench-bare"),
+        path("bench/drf-hello", bench_views.DrfHello.as_view(), name="bench-drf-hello"),
+    ]

@@ -1,0 +1,446 @@
+"""Keeper's benchmark: every speed goal is a ratio to a baseline measured in the same run on the
+same server, and every scale goal a ratio of the same work on small and large data.
+
+    make bench            # full run (needs PostgreSQL in DATABASE_URL, Redis in CELERY_BROKER_URL, wrk)
+    make bench QUICK=1    # a shorter run for development
+
+Starts Keeper under gunicorn on 127.0.0.1 with production-like settings (DEBUG off, persistent
+database connections), seeds a database of its own through the services, drives each endpoint
+with wrk (one load generator process, the same concurrency for all), and stops everything it
+started when it ends, also on Ctrl-C or failure. Prints one table and writes
+bench/results/latest.json."""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from contextlib import ExitStack, suppress
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PORT = 8765
+GUNICORN_WORKERS = 4  # 2 cores: two sync workers per core keeps both busy while one waits on PostgreSQL
+CONNECTIONS = 16
+THREADS = 2
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+class Bench:
+    def __init__(self, quick: bool):
+        self.quick = quick
+        self.rounds = 2 if quick else 3
+        self.seconds = 3 if quick else 5
+        self.warmup = 1 if quick else 2
+        self.stack = ExitStack()
+        self.tmp = Path(tempfile.mkdtemp(prefix="keeper-bench-"))
+        self.stack.callback(shutil.rmtree, self.tmp, ignore_errors=True)
+        base_url = os.environ.get("DATABASE_URL", "")
+        if not base_url.startswith(("postgres://", "postgresql://")):
+            sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL (as .ci/run does).")
+        self.broker = os.environ.get("CELERY_BROKER_URL", "")
+        if not self.broker.startswith("redis://"):
+            sys.exit("The benchmark needs Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0.")
+        if shutil.which("wrk") is None:
+            sys.exit("The benchmark drives load with wrk: apt-get install wrk.")
+        parsed = urlparse(base_url)
+        self.admin_url = urlunparse(parsed._replace(path="/postgres"))
+        self.db_name = f"keeper_bench_{uuid.uuid4().hex[:8]}"
+        self.db_url = urlunparse(parsed._replace(path=f"/{self.db_name}"))
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": self.db_url,
+            "DB_CONN_MAX_AGE": "600",
+            "SECRET_KEY": secrets.token_hex(32),
+            "DEBUG": "false",
+            "HTTPS": "false",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "BENCHMARK_ENDPOINTS": "true",
+            "STATIC_MANIFEST": "false",
+            "LOG_LEVEL": "WARNING",
+            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            "CELERY_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
+        }
+
+    # Lifecycle ------------------------------------------------------------------------
+
+    def run(self) -> dict:
+        with self.stack:
+            self.create_database()
+            self.manage("migrate", "--noinput")
+            self.manage("load_rubric", "rubric/data/netflix-swe.yaml", "--publish")
+            data = self.seed()
+            server = self.start_server()
+            results = self.http(data)
+            self.stop(server)
+            results["scale"] = self.scale(data["loop"])
+            results["sweep"] = self.sweep()
+            return results
+
+    def create_database(self) -> None:
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.db_name}"')
+            server_version = conn.execute("SHOW server_version").fetchone()[0]
+        self.postgres_version = server_version
+        self.stack.callback(self.drop_database)
+        log(f"database {self.db_name} (PostgreSQL {server_version})")
+
+    def drop_database(self) -> None:
+        with suppress(Exception), psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
+
+    def manage(self, *args: str) -> None:
+        subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, check=True, stdout=subprocess.DEVNULL)
+
+    def script(self, name: str, *args: str) -> str:
+        result = subprocess.run(
+            [PYTHON, str(ROOT / "bench" / name), *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return result.stdout
+
+    def spawn(self, args: list[str], name: str) -> subprocess.Popen:
+        logfile = (self.tmp / f"{name}.log").open("w")
+        process = subprocess.Popen(
+            args, cwd=ROOT, env=self.env, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.stack.callback(self.stop, process)
+        return process
+
+    @staticmethod
+    def stop(process: subprocess.Popen) -> None:
+        if process.poll() is None:
+            with suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    # Seeding and serving --------------------------------------------------------------
+
+    def seed(self) -> dict:
+        drafts = 100 if self.quick else 200
+        submits = 600 if self.quick else 3000
+        out = self.tmp / "seed.json"
+        log(self.script("seed.py", str(out), "--drafts", str(drafts), "--submits", str(submits)).strip())
+        return json.loads(out.read_text())
+
+    def start_server(self) -> subprocess.Popen:
+        args = [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "keeper.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(GUNICORN_WORKERS),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+        ]
+        server = self.spawn(args, "gunicorn")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with suppress(OSError):
+                if urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2).status == 200:
+                    log(f"gunicorn up: {GUNICORN_WORKERS} sync workers on 127.0.0.1:{PORT}")
+                    return server
+            time.sleep(0.2)
+        sys.exit("gunicorn did not answer /healthz within 60 s: " + (self.tmp / "gunicorn.log").read_text()[-2000:])
+
+    # HTTP endpoints --------------------------------------------------------------------
+
+    def lua(self, name: str, body: str) -> Path:
+        path = self.tmp / f"{name}.lua"
+        path.write_text(body)
+        return path
+
+    def wrk(self, path: str, script: Path, seconds: int) -> dict:
+        command = [
+            "wrk",
+            f"-t{THREADS}",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{PORT}{path}",
+        ]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        for line in output.splitlines():
+            if line.startswith("UNEXPECTED"):
+                log(f"{path}: {line}")
+        return parse_wrk(output)
+
+    def measure(self, name: str, path: str, script) -> dict:
+        """``script`` is a Lua file, or a callable giving a fresh one per run from the requests sent so far."""
+        sent, runs = 0, []
+        for seconds in [self.warmup] + [self.seconds] * self.rounds:
+            lua = script(sent) if callable(script) else script
+            run = self.wrk(path, lua, seconds)
+            sent += run["requests"] + CONNECTIONS  # requests still in flight when wrk stopped count as used
+            runs.append(run)
+        runs = runs[1:]  # the warm-up is not measured
+        median = {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50_ms", "p99_ms")}
+        median["errors"] = sum(run["errors"] for run in runs)
+        median["requests"] = sum(run["requests"] for run in runs)
+        log(
+            f"{name:<16} {median['rps']:8.1f} req/s  p50 {median['p50_ms']:6.1f} ms  p99 {median['p99_ms']:6.1f} ms"
+            f"  errors {median['errors']}"
+        )
+        return median
+
+    def http(self, data: dict) -> dict:
+        manager = data["manager_token"]
+        get = GET_LUA.replace("TOKEN", manager)
+        endpoints = {
+            "bare": ("/bench/bare", self.lua("bare", "wrk.method = 'GET'\n")),
+            "drf_hello": ("/bench/drf-hello", self.lua("drf_hello", get)),
+            "loop detail": (f"/api/v1/loops/{data['loop']}/", self.lua("loop", get)),
+            "keeper summary": (f"/api/v1/loops/{data['loop']}/keeper-summary/", self.lua("summary", get)),
+            "draft save": ("/", lambda sent: self.lua("patch", patch_lua(data, self.versions(data["drafts"])))),
+            "submit": ("/", lambda sent: self.lua("submit", submit_lua(data["submits"][sent:]))),
+        }
+        results = {name: self.measure(name, path, script) for name, (path, script) in endpoints.items()}
+        results["submit"]["verified"] = self.verify_submits(data)
+        bare = results["bare"]["rps"]
+        for row in results.values():
+            row["ratio"] = round(row["rps"] / bare, 3) if bare else None
+        return {"endpoints": results}
+
+    def versions(self, drafts: list[dict]) -> dict[int, int]:
+        """The drafts' current versions, so every run starts from what the last one left."""
+        with psycopg.connect(self.db_url) as conn:
+            rows = conn.execute(
+                "SELECT id, version FROM scorecards_scorecard WHERE id = ANY(%s)", ([d["id"] for d in drafts],)
+            ).fetchall()
+        return dict(rows)
+
+    def verify_submits(self, data: dict) -> dict:
+        """Every 200 of the submit run must have left a submitted row."""
+        ids = [d["id"] for d in data["submits"]]
+        with psycopg.connect(self.db_url) as conn:
+            submitted = conn.execute(
+                "SELECT count(*) FROM scorecards_scorecard WHERE status = 'submitted' AND id = ANY(%s)", (ids,)
+            ).fetchone()[0]
+        return {"prepared": len(ids), "submitted_rows": submitted}
+
+    # Scale and the sweep ---------------------------------------------------------------
+
+    def scale(self, loop_id: int) -> dict:
+        big = 20_000 if self.quick else 100_000
+        log(f"scale: summary of a 12-scorecard loop with 1,000 then {big:,} submitted scorecards in the database")
+        return json.loads(self.script("scale.py", "--loop", str(loop_id), "--large", str(big)))
+
+    def sweep(self) -> dict:
+        count = 2_000 if self.quick else 10_000
+        worker = self.spawn(
+            [
+                PYTHON,
+                "-m",
+                "celery",
+                "--app",
+                "keeper",
+                "worker",
+                "--concurrency",
+                "2",
+                "--loglevel",
+                "WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--prefetch-multiplier",
+                "1",
+            ],
+            "worker",
+        )
+        try:
+            result = json.loads(self.script("sweep.py", "--count", str(count)))
+        finally:
+            self.stop(worker)
+        log(f"sweep: {count:,} reminders {result['sweep_seconds']} s, {count:,} no-op tasks {result['noop_seconds']} s")
+        return result
+
+
+GET_LUA = """wrk.method = "GET"
+wrk.headers["Authorization"] = "Token TOKEN"
+"""
+
+
+def patch_lua(data: dict, versions: dict[int, int]) -> str:
+    """Each virtual user saves its own drafts, carrying the version the last answer gave."""
+    rows = ",".join(f'{{{d["id"]},"{d["token"]}",{versions[d["id"]]}}}' for d in data["drafts"])
+    body = json.dumps(data["draft_body"]).replace("\\", "\\\\").replace("'", "\\'")
+    return f"""
+local all = {{{rows}}}
+local mine, next_index, counter = {{}}, 1, 0
+local template = '{body}'
+function setup(thread) counter = counter + 1; thread:set("id", counter) end
+function init(args)
+  for i, row in ipairs(all) do
+    if (i - 1) % {THREADS} == (id - 1) then mine[#mine + 1] = {{id = row[1], token = row[2], version = row[3]}} end
+  end
+end
+function request()
+  local draft = mine[next_index]
+  next_index = next_index % #mine + 1
+  local body = '{{"version":' .. draft.version .. ',' .. string.sub(template, 2)
+  return wrk.format("PATCH", "/api/v1/scorecards/" .. draft.id .. "/",
+    {{["Authorization"] = "Token " .. draft.token, ["Content-Type"] = "application/json"}}, body)
+end
+local shown = 0
+function response(status, headers, body)
+  if status ~= 200 and shown < 2 then shown = shown + 1; print("UNEXPECTED " .. status .. " " .. string.sub(body, 1, 300)) end
+  if status == 200 then
+    local id = tonumber(string.match(body, '"id":(%d+)'))
+    local version = tonumber(string.match(body, '"version":(%d+)'))
+    for _, draft in ipairs(mine) do if draft.id == id then draft.version = version end end
+  end
+end
+"""
+
+
+def submit_lua(submits: list[dict]) -> str:
+    """One prepared draft per request; a draft is never submitted twice."""
+    if not submits:
+        sys.exit("Every prepared draft is submitted: raise --submits in bench/seed.py for this machine.")
+    rows = ",".join(f'{{{d["id"]},"{d["token"]}"}}' for d in submits)
+    return f"""
+local all = {{{rows}}}
+local mine, next_index, counter = {{}}, 1, 0
+function setup(thread) counter = counter + 1; thread:set("id", counter) end
+function init(args)
+  for i, row in ipairs(all) do
+    if (i - 1) % {THREADS} == (id - 1) then mine[#mine + 1] = row end
+  end
+end
+function request()
+  local draft = mine[next_index]
+  if draft == nil then draft = mine[#mine] else next_index = next_index + 1 end
+  return wrk.format("POST", "/api/v1/scorecards/" .. draft[1] .. "/submit/",
+    {{["Authorization"] = "Token " .. draft[2], ["Content-Type"] = "application/json"}}, "{{}}")
+end
+local shown = 0
+function response(status, headers, body)
+  if status ~= 200 and shown < 2 then shown = shown + 1; print("UNEXPECTED " .. status .. " " .. string.sub(body, 1, 300)) end
+end
+"""
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+
+
+def parse_wrk(output: str) -> dict:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    latency = {int(p): _ms(v, u) for p, v, u in re.findall(r"\s(\d+)%\s+([\d.]+)(us|ms|s|m)\b", output)}
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, socket.groups())) if socket else 0)
+    return {
+        "rps": rps,
+        "p50_ms": latency.get(50, 0.0),
+        "p99_ms": latency.get(99, 0.0),
+        "errors": errors,
+        "requests": requests,
+    }
+
+
+GOALS = {  # figure: (floor, target); ratios to bare are "at least", scale ratios "at most"
+    "draft save": (0.10, 0.20),
+    "submit": (0.08, 0.15),
+    "loop detail": (0.15, 0.25),
+    "keeper summary": (0.15, 0.30),
+    "drf_hello": (0.40, 0.60),
+}
+
+
+def report(results: dict, quick: bool) -> None:
+    endpoints = results["endpoints"]
+    print()
+    print(
+        f"{'endpoint':<16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'÷ bare':>7}  goal (floor / target)"
+    )
+    for name, row in endpoints.items():
+        floor, target = GOALS.get(name, (None, None))
+        goal = f"{floor} / {target}" if floor else ""
+        mark = "" if floor is None else ("  ok" if row["ratio"] >= floor else "  BELOW FLOOR")
+        print(
+            f"{name:<16} {row['rps']:9.1f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f} {row['errors']:7d} "
+            f"{row['ratio']:7.3f}  {goal}{mark}"
+        )
+    verified = endpoints["submit"]["verified"]
+    print(
+        f"\nsubmit check: {endpoints['submit']['requests'] - endpoints['submit']['errors']} answers of 200, "
+        f"{verified['submitted_rows']} of {verified['prepared']} prepared drafts now submitted"
+    )
+    scale, sweep = results["scale"], results["sweep"]
+    print(
+        f"summary at {scale['large']:,} ÷ at {scale['small']:,} scorecards: {scale['ratio']:.2f} "
+        f"({scale['small_ms']:.1f} ms → {scale['large_ms']:.1f} ms; floor ≤ 1.5, target ≤ 1.2)"
+    )
+    print(
+        f"reminder sweep of {sweep['count']:,} ÷ {sweep['count']:,} no-op tasks: {sweep['ratio']:.2f} "
+        f"({sweep['sweep_seconds']} s ÷ {sweep['noop_seconds']} s; floor ≤ 3, target ≤ 2)"
+    )
+    if quick:
+        print("(quick mode: shorter runs and smaller data; use the full run for the README table)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="shorter runs and smaller data, for development")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the cleanup on termination too
+    started = time.monotonic()
+    bench = Bench(quick=args.quick)
+    results = bench.run()
+    results["environment"] = {
+        "cpus": os.cpu_count(),
+        "gunicorn_workers": GUNICORN_WORKERS,
+        "gunicorn_worker_class": "sync",
+        "postgresql": bench.postgres_version,
+        "load_tool": subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.splitlines()[0],
+        "load_flags": f"-t{THREADS} -c{CONNECTIONS} -d{bench.seconds}s x{bench.rounds} rounds (median), "
+        f"warm-up {bench.warmup}s",
+        "quick": args.quick,
+        "seconds": round(time.monotonic() - started),
+    }
+    (ROOT / "bench" / "results").mkdir(exist_ok=True)
+    (ROOT / "bench" / "results" / "latest.json").write_text(json.dumps(results, indent=2))
+    report(results, args.quick)
+    print(
+        f"\n{results['environment']['load_tool']}; {results['environment']['load_flags']}; "
+        f"{GUNICORN_WORKERS} gunicorn sync workers; {os.cpu_count()} CPUs; PostgreSQL {bench.postgres_version}; "
+        f"{results['environment']['seconds']} s in all. Figures in bench/results/latest.json."
+    )
+
+
+if __name__ == "__main__":
+    main()

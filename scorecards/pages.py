@@ -467,6 +467,24 @@ def assignment_remove_page(request, pk: int, assignment_pk: int):
     return redirect("loop-page", pk=pk)
 
 
+@login_required
+@require_POST
+def assignment_questions_page(request, pk: int, assignment_pk: int):
+    loop = _loop_for_page(request, pk)
+    assignment = next((a for r in loop.rounds.all() for a in r.assignments.all() if a.pk == assignment_pk), None)
+    if assignment is None:
+        raise Http404
+    if not can_manage(request.user, loop):
+        return HttpResponseForbidden("Only the loop's hiring manager changes assignments.")
+    numbers = [int(q) for q in request.POST.getlist("questions") if q.isdigit()]
+    _attempt(
+        request,
+        lambda: loop_services.assignment_update(assignment=assignment, questions=numbers, by=request.user),
+        "Questions changed.",
+    )
+    return redirect(reverse("loop-page", args=[pk]) + f"#round-{assignment.round_id}")
+
+
 LOOP_MOVES = {"hold": Loop.Status.ON_HOLD, "resume": Loop.Status.ACTIVE, "withdraw": Loop.Status.WITHDRAWN}
 
 

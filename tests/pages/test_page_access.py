@@ -128,3 +128,15 @@ def test_opening_a_loop_with_a_junior_candidate_is_refused_on_the_page(client, h
 
     assert "hireable levels are" in response.content.decode()
     assert not Loop.objects.exists()
+
+
+def test_the_hiring_manager_changes_an_interviewers_questions_on_the_page(client, hana, alice, loop):
+    card = assign(loop, "coding", alice)
+    client.force_login(hana)
+
+    response = client.post(
+        f"/loops/{loop.pk}/assignments/{card.assignment_id}/questions/", {"questions": ["5", "1"]}, follow=True
+    )
+
+    assert "Questions changed." in response.content.decode()
+    assert sorted(card.assignment.questions.values_list("number", flat=True)) == [1, 5]

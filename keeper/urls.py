@@ -46,6 +46,11 @@ web_pages = [
     path(
         "loops/<int:pk>/assignments/<int:assignment_pk>/remove/", pages.assignment_remove_page, name="assignment-remove"
     ),
+    path(
+        "loops/<int:pk>/assignments/<int:assignment_pk>/questions/",
+        pages.assignment_questions_page,
+        name="assignment-questions",
+    ),
     re_path(r"^loops/(?P<pk>\d+)/(?P<move>hold|resume|withdraw)/$", pages.loop_move_page, name="loop-move"),
     path("loops/<int:pk>/summary/", pages.summary_page, name="summary-page"),
     path("loops/<int:pk>/decision/", pages.decision_page, name="decision-page"),

@@ -4,12 +4,12 @@
 ``scorecards.summary`` computes with. The computed summary is stored with a fingerprint
 of what it was computed from; a read whose fingerprint differs recomputes first."""
 
-import hashlib
+import json
 from collections import defaultdict
 
 from django.contrib.auth.models import AbstractUser
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Sum
+from django.db.models import F
 from django.utils import timezone
 
 from keeper.errors import Conflict, IllegalMove, Invalid
@@ -32,17 +32,6 @@ def keeper_bar(loop: Loop) -> maths.KeeperBar:
         evidence_required_for_every_value=rubric.bar_evidence_required_for_every_value,
         disagreement_points=rubric.disagreement_points,
     )
-
-
-def summary_fingerprint(loop: Loop) -> str:
-    """Changes whenever a scorecard of the loop is submitted or amended (both bump its version)."""
-    figures = (
-        Scorecard.objects.submitted()
-        .filter(loop=loop)
-        .aggregate(count=Count("pk"), versions=Sum("version"), latest=Max("updated_at"))
-    )
-    raw = f"{loop.rubric_id}:{figures['count']}:{figures['versions']}:{figures['latest']}"
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def summary_input(loop: Loop) -> maths.SummaryInput:
@@ -106,38 +95,66 @@ def summary_input(loop: Loop) -> maths.SummaryInput:
     )
 
 
+def summary_mark_stale(*, loop_id: int) -> None:
+    """Call in the transaction that submits or amends a scorecard of the loop."""
+    if not KeeperSummary.objects.filter(loop_id=loop_id).update(wanted=F("wanted") + 1):
+        try:
+            with transaction.atomic():
+                KeeperSummary.objects.create(loop_id=loop_id, wanted=1, computed_for=0)
+        except IntegrityError:  # created meanwhile by a read; bump it instead
+            KeeperSummary.objects.filter(loop_id=loop_id).update(wanted=F("wanted") + 1)
+
+
 def keeper_summary_refresh(*, loop_id: int) -> bool:
-    """Recompute and store the summary if what it depends on changed. Idempotent: True if it
-    was recomputed, False if the stored one was current."""
-    loop = Loop.objects.select_related("rubric").get(pk=loop_id)
-    fingerprint = summary_fingerprint(loop)
-    stored = KeeperSummary.objects.filter(loop=loop).values_list("fingerprint", flat=True).first()
-    if stored == fingerprint:
+    """Recompute and store the summary if a submit or amendment made it stale. Idempotent:
+    True if it was recomputed, False if the stored one was current."""
+    stored = KeeperSummary.objects.filter(loop_id=loop_id).first()
+    if stored is not None and stored.is_current:
         return False
-    _store(loop, fingerprint)
+    summary_store(Loop.objects.select_related("rubric").get(pk=loop_id))
     return True
 
 
-def _store(loop: Loop, fingerprint: str) -> dict:
-    data = maths.summary_compute(summary_input(loop))
-    fields = {"fingerprint": fingerprint, "data": data, "computed_at": timezone.now()}
-    if not KeeperSummary.objects.filter(loop=loop).update(**fields):
+def summary_store(loop: Loop) -> str:
+    """Compute the summary and store it as JSON text, tagged with the ``wanted`` it reflects."""
+    wanted = KeeperSummary.objects.filter(loop=loop).values_list("wanted", flat=True).first()
+    if wanted is None:
         try:
             with transaction.atomic():
-                KeeperSummary.objects.create(loop=loop, **fields)
-        except IntegrityError:  # another request stored it first; ours is as fresh
-            KeeperSummary.objects.filter(loop=loop).update(**fields)
-    return data
+                KeeperSummary.objects.create(loop=loop, wanted=1, computed_for=0)
+        except IntegrityError:
+            pass
+        wanted = KeeperSummary.objects.filter(loop=loop).values_list("wanted", flat=True).get()
+    text = json.dumps(maths.summary_compute(summary_input(loop)), separators=(",", ":"))
+    KeeperSummary.objects.filter(loop=loop, computed_for__lt=wanted).update(
+        text=text, computed_for=wanted, computed_at=timezone.now()
+    )
+    return text
+
+
+def summary_text(loop: Loop, stored: KeeperSummary | None) -> str:
+    """The stored summary text if it is current, else a fresh one."""
+    if stored is not None and stored.is_current:
+        return stored.text
+    return summary_store(loop)
+
+
+def summary_response_text(loop: Loop, stored: KeeperSummary | None, decision: "KeeperDecision | None", today) -> str:
+    """The §7.1 summary as JSON text: the stored computation with today's timeline and the
+    decision spliced in, so a read neither recomputes nor re-serialises the bulk of it."""
+    text = summary_text(loop, stored)
+    tail = json.dumps(
+        {"timeline": summary_timeline(loop, today=today), "decision": decision_payload(decision)},
+        separators=(",", ":"),
+    )
+    return text[:-1] + "," + tail[1:]
 
 
 def keeper_summary_get(loop: Loop, *, today=None) -> dict:
-    """The summary as §7.1 shapes it: the stored computation (recomputed first if stale), the
-    timeline as of today, and the decision if one was made."""
-    fingerprint = summary_fingerprint(loop)
+    """The summary as a dict (pages, CSV, the decision's frozen copy)."""
     stored = KeeperSummary.objects.filter(loop=loop).first()
-    data = stored.data if stored is not None and stored.fingerprint == fingerprint else _store(loop, fingerprint)
     decision = KeeperDecision.objects.filter(loop=loop).select_related("by").first()
-    return {**data, "timeline": summary_timeline(loop, today=today), "decision": decision_payload(decision)}
+    return json.loads(summary_response_text(loop, stored, decision, today))
 
 
 def summary_timeline(loop: Loop, *, today=None) -> dict:

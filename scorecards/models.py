@@ -4,6 +4,8 @@ A scorecard's content lives in revisions. While the scorecard is a draft its one
 revision is the working copy; submitting seals it; an amendment is a new revision
 (a full copy with the changes), so no sealed row is ever updated."""
 
+import json
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -213,16 +215,28 @@ class Exposure(models.Model):
 
 
 class KeeperSummary(models.Model):
-    """The loop's summary, computed when a scorecard is submitted or amended and checked
-    against ``fingerprint`` on every read, so it is served precomputed yet never stale."""
+    """The loop's summary, stored as rendered JSON so reads serve it without recomputing.
+
+    Never stale: every submit or amendment bumps ``wanted`` in its own transaction; a stored
+    text is served only while ``computed_for`` (the ``wanted`` read before the scorecards
+    were) still equals it, and recomputed first otherwise (PRODUCT.md §5, §6)."""
 
     loop = models.OneToOneField("loops.Loop", on_delete=models.CASCADE, related_name="keeper_summary")
-    fingerprint = models.CharField(max_length=64)
-    data = models.JSONField()
-    computed_at = models.DateTimeField()
+    wanted = models.PositiveIntegerField(default=1)
+    computed_for = models.PositiveIntegerField(default=0)
+    text = models.TextField(blank=True, help_text="The summary as JSON, less the timeline and decision.")
+    computed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Keeper summary of loop {self.loop_id}"
+
+    @property
+    def is_current(self) -> bool:
+        return bool(self.text) and self.computed_for == self.wanted
+
+    @property
+    def data(self) -> dict:
+        return json.loads(self.text) if self.text else {}
 
 
 class KeeperDecision(models.Model):

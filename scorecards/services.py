@@ -396,9 +396,12 @@ def scorecard_submit(*, scorecard: Scorecard, by: AbstractUser, version: int | N
 
 
 def _refresh_summary_after_commit(loop_id: int) -> None:
-    """Product §6: the summary is refreshed when a scorecard is submitted or amended."""
+    """Product §6: the summary is refreshed when a scorecard is submitted or amended. It is
+    marked stale in this transaction, so no read can be served the old one meanwhile."""
+    from scorecards.keeper import summary_mark_stale
     from scorecards.tasks import keeper_summary_refresh_task
 
+    summary_mark_stale(loop_id=loop_id)
     transaction.on_commit(lambda: keeper_summary_refresh_task.delay(loop_id))
 
 
@@ -482,9 +485,9 @@ def _copy_rows(source: ScorecardRevision, target: ScorecardRevision) -> None:
     )
 
 
-def summary_exposure_record(*, user: AbstractUser, loop_id: int) -> None:
+def summary_exposure_record(*, user: AbstractUser, loop_id: int, known_interviewer: bool = False) -> None:
     """Note the first read of the loop's summary by someone who interviews on it."""
-    if Scorecard.objects.filter(loop_id=loop_id, interviewer=user).exists():
+    if known_interviewer or Scorecard.objects.filter(loop_id=loop_id, interviewer=user).exists():
         Exposure.objects.bulk_create(
             [Exposure(user=user, loop_id=loop_id, kind=Exposure.Kind.SUMMARY)], ignore_conflicts=True
         )

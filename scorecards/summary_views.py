@@ -3,6 +3,8 @@
 import csv
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,7 +18,8 @@ from rest_framework.views import APIView
 from keeper.roles import Role, has_role
 from loops.models import Loop
 from loops.selectors import loops_visible_to
-from scorecards.keeper import keeper_decision_record, keeper_summary_get
+from scorecards.keeper import keeper_decision_record, keeper_summary_get, summary_response_text
+from scorecards.models import Scorecard
 from scorecards.selectors import loops_with_summary_for
 from scorecards.serializers import DecisionInput, DecisionSerializer, KeeperSummarySerializer
 from scorecards.services import summary_exposure_record
@@ -39,23 +42,44 @@ CSV_COLUMNS = [
 
 
 def _summary_loop(user, pk) -> Loop:
-    loop = loops_with_summary_for(user).select_related("rubric", "candidate").filter(pk=pk).first()
+    """The loop with its stored summary and decision, and whether the reader interviews on it:
+    one query (visibility included)."""
+    loop = (
+        loops_with_summary_for(user)
+        .select_related("rubric", "candidate", "keeper_summary", "keeper_decision__by")
+        .annotate(reader_interviews=Exists(Scorecard.objects.filter(loop=OuterRef("pk"), interviewer=user.pk)))
+        .filter(pk=pk)
+        .first()
+    )
     if loop is None:
         raise Http404
+    if loop.reader_interviews:
+        summary_exposure_record(user=user, loop_id=loop.pk, known_interviewer=True)
     return loop
+
+
+def _related(loop: Loop, name: str):
+    try:
+        return getattr(loop, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 def _read(user, pk) -> tuple[Loop, dict]:
     loop = _summary_loop(user, pk)
-    summary_exposure_record(user=user, loop_id=loop.pk)
     return loop, keeper_summary_get(loop, today=timezone.localdate())
 
 
 class KeeperSummaryView(APIView):
+    """Served from the stored summary, checked current in the same query that finds the loop."""
+
     @extend_schema(responses={200: KeeperSummarySerializer})
     def get(self, request, pk: int):
-        _, summary = _read(request.user, pk)
-        return Response(summary)
+        loop = _summary_loop(request.user, pk)
+        text = summary_response_text(
+            loop, _related(loop, "keeper_summary"), _related(loop, "keeper_decision"), timezone.localdate()
+        )
+        return HttpResponse(text, content_type="application/json")
 
 
 def _csv_cell(value) -> str:

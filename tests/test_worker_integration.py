@@ -120,7 +120,11 @@ def test_a_real_worker_refreshes_the_summary_after_a_submit(worker, api, loop, a
 
     assert response.status_code == 200
     wait_for(
-        lambda: KeeperSummary.objects.filter(loop=loop, data__scorecards=1).exists(),
+        lambda: (
+            (stored := KeeperSummary.objects.filter(loop=loop).first()) is not None
+            and stored.is_current
+            and stored.data["scorecards"] == 1
+        ),
         "the worker to store the refreshed summary",
         worker,
     )

@@ -113,7 +113,9 @@ def test_the_summary_is_refreshed_when_a_scorecard_is_submitted_and_never_stale(
     with django_capture_on_commit_callbacks(execute=True):
         submit_complete(assign(loop, "coding", alice))
 
-    assert KeeperSummary.objects.get(loop=loop).data["scorecards"] == 1
+    stored = KeeperSummary.objects.get(loop=loop)
+    assert stored.data["scorecards"] == 1
+    assert stored.is_current
     assert api.get(summary_url(loop)).json()["scorecards"] == 1
 
 
@@ -122,7 +124,9 @@ def test_a_stale_stored_summary_is_recomputed_on_read(api, hana, loop, alice):
     api.get(summary_url(loop))
     submit_complete(assign(loop, "coding", alice))  # on-commit refresh never runs inside the test transaction
 
+    assert not KeeperSummary.objects.get(loop=loop).is_current, "the submit marked it stale in its transaction"
     assert api.get(summary_url(loop)).json()["scorecards"] == 1
+    assert KeeperSummary.objects.get(loop=loop).is_current
 
 
 def test_the_csv_has_a_row_per_rating_and_defuses_formulas(api, hana, loop, alice):

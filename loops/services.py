@@ -153,6 +153,21 @@ def _loop_locked(loop_id: int) -> Loop:
     return Loop.objects.select_for_update().get(pk=loop_id)
 
 
+def _open_loop_locked(loop_id: int) -> Loop:
+    """Lock the loop for a planning change; planning goes on while it is on hold, not once closed."""
+    loop = _loop_locked(loop_id)
+    if not loop.is_open:
+        raise IllegalMove(f"The loop is {loop.get_status_display().lower()}.", status=loop.status)
+    return loop
+
+
+def _active_round_locked(round_id: int, loop_id: int) -> tuple[Loop, Round]:
+    """Lock an active loop and load one of its rounds with its rubric step."""
+    loop = _loop_locked(loop_id)
+    _require_active(loop)
+    return loop, Round.objects.select_related("rubric_round").get(pk=round_id)
+
+
 @transaction.atomic
 def loop_move(*, loop: Loop, to: str, by: AbstractUser, reason: str = "") -> Loop:
     """Move a loop along ``LOOP_MOVES``. Raises IllegalMove naming the current status."""
@@ -338,9 +353,7 @@ def round_schedule(
 def round_set_status(*, round: Round, status: str, by: AbstractUser) -> Round:
     """Mark a round done, skipped, or back to planned, along ``ROUND_MOVES``.
     A block's status follows its interviews and is never set by hand."""
-    loop = _loop_locked(round.loop_id)
-    _require_active(loop)
-    target = Round.objects.select_related("rubric_round").get(pk=round.pk)
+    loop, target = _active_round_locked(round.pk, round.loop_id)
     info = target.rubric_round
     if info.is_block:
         raise Invalid(
@@ -387,9 +400,7 @@ def round_set_status(*, round: Round, status: str, by: AbstractUser) -> Round:
 def round_outcome_record(*, round: Round, outcome: str, by: AbstractUser) -> Round:
     """Record advance or reject on the step the loop stands at (any interview inside the
     current block). Reject closes the loop as rejected. Raises IllegalMove or Conflict."""
-    loop = _loop_locked(round.loop_id)
-    _require_active(loop)
-    target = Round.objects.select_related("rubric_round").get(pk=round.pk)
+    loop, target = _active_round_locked(round.pk, round.loop_id)
     info = target.rubric_round
     if info.is_block:
         raise Invalid(
@@ -486,9 +497,7 @@ def assignment_create(
 ) -> Assignment:
     """Put an interviewer on an interview round with questions and values (rubric defaults
     when omitted). Raises Invalid, IllegalMove, or Conflict when already assigned."""
-    loop = _loop_locked(round.loop_id)
-    if not loop.is_open:
-        raise IllegalMove(f"The loop is {loop.get_status_display().lower()}.", status=loop.status)
+    loop = _open_loop_locked(round.loop_id)
     target = Round.objects.select_related("rubric_round").get(pk=round.pk)
     info = target.rubric_round
     problems: dict[str, list[str]] = {}
@@ -539,9 +548,7 @@ def assignment_update(
     notes: str | None = None,
 ) -> Assignment:
     """Change the questions, values or briefing of an assignment on an unfinished round."""
-    loop = _loop_locked(assignment.round.loop_id)
-    if not loop.is_open:
-        raise IllegalMove(f"The loop is {loop.get_status_display().lower()}.", status=loop.status)
+    loop = _open_loop_locked(assignment.round.loop_id)
     assignment = Assignment.objects.select_related("round__rubric_round").get(pk=assignment.pk)
     if assignment.round.is_finished:
         raise IllegalMove(f"{assignment.round.rubric_round.name} is finished.", status=assignment.round.status)
@@ -574,9 +581,7 @@ def assignment_update(
 @transaction.atomic
 def assignment_remove(*, assignment: Assignment, by: AbstractUser) -> None:
     """Take an interviewer off an unfinished round."""
-    loop = _loop_locked(assignment.round.loop_id)
-    if not loop.is_open:
-        raise IllegalMove(f"The loop is {loop.get_status_display().lower()}.", status=loop.status)
+    loop = _open_loop_locked(assignment.round.loop_id)
     assignment = Assignment.objects.select_related("round__rubric_round", "interviewer").get(pk=assignment.pk)
     if assignment.round.is_finished:
         raise IllegalMove(f"{assignment.round.rubric_round.name} is finished.", status=assignment.round.status)

@@ -14,6 +14,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from keeper.collections import repeated
 from keeper.errors import Invalid
 
 # libyaml's loader when the wheel has it: the same safe subset, several times faster.
@@ -298,15 +299,6 @@ def _normalise_round(r: dict[str, Any], by_value_order) -> dict[str, Any]:
     }
 
 
-def _duplicates(items: list) -> list:
-    seen, repeated = set(), []
-    for item in items:
-        if item in seen and item not in repeated:
-            repeated.append(item)
-        seen.add(item)
-    return repeated
-
-
 def _cross_reference_problems(spec: dict[str, Any]) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
 
@@ -326,8 +318,8 @@ def _cross_reference_problems(spec: dict[str, Any]) -> dict[str, list[str]]:
         ("failure_modes", "slug"),
         ("levels", "slug"),
     ):
-        for repeated in _duplicates([item[key] for item in spec[section]]):
-            add(section, f"{key} {repeated!r} appears more than once")
+        for twice in repeated([item[key] for item in spec[section]]):
+            add(section, f"{key} {twice!r} appears more than once")
 
     value_slugs = {v["slug"] for v in spec["values"]}
     rounds = {r["slug"]: r for r in spec["rounds"]}

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from keeper.collections import repeated
 from keeper.errors import Conflict, Frozen, Incomplete, Invalid, StaleVersion
 from keeper.roles import is_admin
 from loops import services as loop_services
@@ -159,15 +160,6 @@ def _plan(scorecard: Scorecard) -> tuple[set[str], set[int], dict]:
     return focus, criteria, structure.failure_modes_by_id
 
 
-def _duplicates(keys: list) -> list:
-    seen, repeated = set(), []
-    for key in keys:
-        if key in seen and key not in repeated:
-            repeated.append(key)
-        seen.add(key)
-    return repeated
-
-
 def content_problems(scorecard: Scorecard, content: ScorecardContent) -> dict[str, list[str]]:
     """Everything wrong with the references in ``content``, keyed by field (400)."""
     focus, criteria, failure_modes = _plan(scorecard)
@@ -181,7 +173,7 @@ def content_problems(scorecard: Scorecard, content: ScorecardContent) -> dict[st
             elif item.value not in focus:
                 messages.append(f"{item.value!r} is not a value in focus for this interview.")
         messages += [
-            f"{slug!r} is rated more than once." for slug in _duplicates([i.value for i in content.value_ratings])
+            f"{slug!r} is rated more than once." for slug in repeated([i.value for i in content.value_ratings])
         ]
         if messages:
             problems["value_ratings"] = messages
@@ -193,7 +185,7 @@ def content_problems(scorecard: Scorecard, content: ScorecardContent) -> dict[st
         ]
         messages += [
             f"Criterion {c} is rated more than once."
-            for c in _duplicates([i.criterion for i in content.criterion_ratings])
+            for c in repeated([i.criterion for i in content.criterion_ratings])
         ]
         if messages:
             problems["criterion_ratings"] = messages
@@ -205,7 +197,7 @@ def content_problems(scorecard: Scorecard, content: ScorecardContent) -> dict[st
         ]
         messages += [
             f"Failure mode {f} is flagged more than once."
-            for f in _duplicates([i.failure_mode for i in content.red_flags])
+            for f in repeated([i.failure_mode for i in content.red_flags])
         ]
         if messages:
             problems["red_flags"] = messages

@@ -20,6 +20,12 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, OverflowError):
+        # A number or date too large for the database or the calendar: bad input, not a crash.
+        return Response(
+            {"detail": "A number or date in the request is out of range.", "code": "out_of_range"},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, IntegrityError):
         # A database constraint caught a race the conditional updates did not.
         return Response(

@@ -1,6 +1,9 @@
 """Loop shapes (PRODUCT.md §7.1). Output serializers read prefetched rows only."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -187,11 +190,14 @@ class LoopInput(serializers.Serializer):
     started_on = serializers.DateField(required=False, allow_null=True)
 
 
+ID_MAX = 2**63 - 1  # the largest id a database column holds; larger ones are a 400, not a 500
+
+
 class LoopListQuery(serializers.Serializer):
     status = serializers.ChoiceField(choices=Loop.Status.choices, required=False)
     pace = serializers.ChoiceField(choices=Loop.Pace.choices, required=False)
-    hiring_manager = serializers.IntegerField(min_value=1, required=False)
-    candidate = serializers.IntegerField(min_value=1, required=False)
+    hiring_manager = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False)
+    candidate = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False)
 
 
 class LoopMoveInput(serializers.Serializer):
@@ -206,6 +212,12 @@ class RoundInput(serializers.Serializer):
     )
     override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
+    def validate_scheduled_start(self, value):
+        return _plausible(value)
+
+    def validate_scheduled_end(self, value):
+        return _plausible(value) if value is not None else value
+
     def validate(self, attrs):
         has_schedule = "scheduled_start" in attrs
         if has_schedule == ("status" in attrs):
@@ -215,6 +227,14 @@ class RoundInput(serializers.Serializer):
         if "scheduled_end" in attrs and not has_schedule:
             raise serializers.ValidationError({"scheduled_end": ["Send scheduled_start with scheduled_end."]})
         return attrs
+
+
+def _plausible(moment):
+    """Interviews happen within a few years of today; anything else is a typo, not a plan."""
+    now = timezone.now()
+    if not (now - timedelta(days=5 * 366) <= moment <= now + timedelta(days=2 * 366)):
+        raise serializers.ValidationError("Give a time within five years before and two years after today.")
+    return moment
 
 
 class OutcomeInput(serializers.Serializer):

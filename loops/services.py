@@ -406,10 +406,12 @@ def round_outcome_record(*, round: Round, outcome: str, by: AbstractUser) -> Rou
         raise Invalid(
             "Outcomes belong to interviews.", errors={"outcome": [f"Record outcomes on the {info.name}'s interviews."]}
         )
+    if info.is_decision_round:
+        raise Conflict(f"The {info.name} ends with the director's Keeper Test decision, not an outcome; mark it done.")
     if target.outcome:
         raise Conflict(f"{info.name} already has the outcome {target.outcome}.")
     current = loop.current_round_id
-    if current not in (target.pk, target.block_id):
+    if current is None or current not in (target.pk, target.block_id):
         standing = Round.objects.select_related("rubric_round").filter(pk=current).first()
         where = standing.rubric_round.name if standing else "no open step"
         raise Conflict(f"Steps run in order: the loop stands at {where}, not {info.name}.")

@@ -27,7 +27,7 @@ from loops.selectors import (
     loops_visible_to,
     may_open_loops,
 )
-from loops.serializers import LoopMoveInput, OutcomeInput, RoundInput
+from loops.serializers import CandidateInput, LoopMoveInput, OutcomeInput, RoundInput
 from loops.services import loop_coverage
 from rubric.selectors import rubric_default, rubric_structure
 from scorecards import services
@@ -275,12 +275,13 @@ def loop_new(request):
         post = request.POST
 
         def open_loop():
+            fields = CandidateInput(data={k: post.get(k, "") for k in ("name", "email", "level")})
+            fields.is_valid(raise_exception=True)
             with transaction.atomic():
-                candidate = loop_services.candidate_create(
-                    name=post.get("name", ""), email=post.get("email", ""), level=post.get("level", ""), by=request.user
-                )
-                manager = managers.filter(pk=post.get("hiring_manager") or 0).first()
-                recruiter = recruiters.filter(pk=post.get("recruiter") or 0).first()
+                candidate = loop_services.candidate_create(**fields.validated_data, by=request.user)
+                manager_id, recruiter_id = post.get("hiring_manager", ""), post.get("recruiter", "")
+                manager = managers.filter(pk=int(manager_id)).first() if manager_id.isdigit() else None
+                recruiter = recruiters.filter(pk=int(recruiter_id)).first() if recruiter_id.isdigit() else None
                 if manager is None:
                     raise Invalid("Choose a hiring manager.", errors={"hiring_manager": ["Choose a hiring manager."]})
                 started = drf.DateField().to_internal_value(post["started_on"]) if post.get("started_on") else None
@@ -442,7 +443,8 @@ def assignment_add_page(request, pk: int, round_pk: int):
         return HttpResponseForbidden("Only the loop's hiring manager assigns interviewers.")
 
     def add():
-        interviewer = User.objects.filter(pk=request.POST.get("interviewer") or 0, is_active=True).first()
+        raw = request.POST.get("interviewer", "")
+        interviewer = User.objects.filter(pk=int(raw), is_active=True).first() if raw.isdigit() else None
         if interviewer is None:
             raise Invalid("Choose an interviewer.", errors={"interviewer": ["Choose an interviewer."]})
         questions = [int(q) for q in request.POST.getlist("questions") if q.isdigit()]
@@ -479,7 +481,7 @@ def assignment_questions_page(request, pk: int, assignment_pk: int):
     numbers = [int(q) for q in request.POST.getlist("questions") if q.isdigit()]
     _attempt(
         request,
-        lambda: loop_services.assignment_update(assignment=assignment, questions=numbers, by=request.user),
+        lambda: services.assignment_plan_change(assignment=assignment, questions=numbers, by=request.user),
         "Questions changed.",
     )
     return redirect(reverse("loop-page", args=[pk]) + f"#round-{assignment.round_id}")

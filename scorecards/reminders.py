@@ -14,16 +14,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from keeper.roles import Role
-from loops.models import Loop
+from loops.models import Loop, Round
 from scorecards.models import DigestSent, Reminder, Scorecard
 
 User = get_user_model()
 
 
 def overdue_scorecards(now: datetime) -> QuerySet[Scorecard]:
-    """Drafts with a passed deadline that is not met: one indexed query (PRODUCT.md §4)."""
-    return Scorecard.objects.drafts().filter(
-        Q(ratings_completed_at__isnull=True, round__ratings_due_at__lt=now) | Q(round__evidence_due_at__lt=now)
+    """Drafts of open loops with a passed deadline that is not met: one indexed query (PRODUCT.md §4).
+    A closed loop, or a skipped round, needs no more evidence."""
+    return (
+        Scorecard.objects.drafts()
+        .filter(loop__status__in=Loop.OPEN_STATUSES)
+        .exclude(round__status=Round.Status.SKIPPED)
+        .filter(Q(ratings_completed_at__isnull=True, round__ratings_due_at__lt=now) | Q(round__evidence_due_at__lt=now))
     )
 
 
@@ -72,7 +76,12 @@ def scorecard_remind(*, scorecard_id: int, now: datetime) -> list[str]:
         .filter(pk=scorecard_id)
         .first()
     )
-    if scorecard is None or scorecard.is_submitted:
+    if (
+        scorecard is None
+        or scorecard.is_submitted
+        or not scorecard.loop.is_open
+        or scorecard.round.status == Round.Status.SKIPPED
+    ):
         return []
     stage = _stage(scorecard, now)
     if stage is None:

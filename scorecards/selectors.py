@@ -17,6 +17,20 @@ def loops_unlocked_for(user: User) -> QuerySet:
     return mine.submitted().exclude(loop__in=mine.drafts().values("loop")).values("loop")
 
 
+def loops_read_in_full_by(user: User) -> QuerySet:
+    """Loops whose submitted scorecards and summary the user reads as one of its leads: the
+    hiring manager, recruiter, directors and admins. Someone who also interviews on the loop
+    waits like any interviewer until their own card is in (PRODUCT.md §4), except a director's
+    open card on the decision round: the final round is the one the summary informs (§5)."""
+    open_own_cards = (
+        Scorecard.objects.drafts()
+        .filter(interviewer=user)
+        .exclude(round__rubric_round__is_decision_round=True)
+        .values("loop")
+    )
+    return loops_led_by(user).exclude(pk__in=open_own_cards)
+
+
 def scorecards_visible_to(user: User) -> QuerySet[Scorecard]:
     """Drafts to their author alone; submitted ones to the loop's hiring manager, recruiter,
     directors and admins, and to interviewers who have submitted all of their own."""
@@ -24,7 +38,7 @@ def scorecards_visible_to(user: User) -> QuerySet[Scorecard]:
         return Scorecard.objects.none()
     return Scorecard.objects.filter(
         Q(interviewer=user)
-        | Q(status=Scorecard.Status.SUBMITTED, loop__in=loops_led_by(user))
+        | Q(status=Scorecard.Status.SUBMITTED, loop__in=loops_read_in_full_by(user))
         | Q(status=Scorecard.Status.SUBMITTED, loop__in=loops_unlocked_for(user))
     )
 
@@ -39,4 +53,4 @@ def loops_with_summary_for(user: User) -> QuerySet:
     once all their own scorecards there are submitted (PRODUCT.md §5, §7)."""
     if not user.is_authenticated:
         return Loop.objects.none()
-    return Loop.objects.filter(Q(pk__in=loops_led_by(user).values("pk")) | Q(pk__in=loops_unlocked_for(user)))
+    return Loop.objects.filter(Q(pk__in=loops_read_in_full_by(user).values("pk")) | Q(pk__in=loops_unlocked_for(user)))

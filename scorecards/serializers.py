@@ -4,6 +4,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from loops.serializers import ID_MAX
 from rubric.selectors import rubric_structure
 from scorecards.models import KeeperSignal, Recommendation, Scorecard, ScorecardRevision
 
@@ -194,10 +195,10 @@ class ScorecardAmendmentInput(ScorecardContentInput):
 
 
 class ScorecardListQuery(serializers.Serializer):
-    loop = serializers.IntegerField(min_value=1, required=False)
+    loop = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False)
     mine = serializers.BooleanField(required=False)
     status = serializers.ChoiceField(choices=Scorecard.Status.choices, required=False)
-    round = serializers.IntegerField(min_value=1, required=False)
+    round = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False)
 
 
 class KitValueSerializer(serializers.Serializer):

@@ -110,6 +110,26 @@ def interviewer_assign(
 
 
 @transaction.atomic
+def assignment_plan_change(
+    *,
+    assignment: Assignment,
+    by: AbstractUser,
+    questions: list[int] | None = None,
+    values_in_focus: list[str] | None = None,
+    notes: str | None = None,
+) -> Assignment:
+    """Change an assignment's questions, values or notes. Once its scorecard is submitted the
+    questions and values are part of the record the summary reads, so they no longer change
+    (Conflict); the briefing notes still may."""
+    scorecard = Scorecard.objects.select_for_update().filter(assignment=assignment).first()
+    if scorecard is not None and scorecard.is_submitted and (questions is not None or values_in_focus is not None):
+        raise Conflict("The scorecard for this assignment is submitted; its questions and values are on the record.")
+    return loop_services.assignment_update(
+        assignment=assignment, by=by, questions=questions, values_in_focus=values_in_focus, notes=notes
+    )
+
+
+@transaction.atomic
 def interviewer_unassign(*, assignment: Assignment, by: AbstractUser) -> None:
     """Take an interviewer off a round; their draft goes with them. A submitted scorecard
     is evidence and keeps the assignment (Conflict)."""

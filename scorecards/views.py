@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from loops import views as loop_views
 from loops.models import Assignment
 from loops.selectors import can_manage
-from loops.serializers import AssignmentInput, AssignmentSerializer
+from loops.serializers import AssignmentInput, AssignmentSerializer, AssignmentUpdateInput
 from rubric.selectors import rubric_structure
 from scorecards import services
 from scorecards.kit import scorecard_kit
@@ -177,7 +177,17 @@ class RoundViewSet(loop_views.RoundViewSet):
 
 
 class AssignmentViewSet(loop_views.AssignmentViewSet):
-    """Assignments; removing one takes its draft scorecard with it."""
+    """Assignments; a submitted scorecard fixes its plan, and removing one takes its draft with it."""
+
+    @extend_schema(request=AssignmentUpdateInput, responses={200: AssignmentSerializer})
+    def partial_update(self, request, pk=None):
+        assignment = self.get_object()
+        if not can_manage(request.user, assignment.round.loop):
+            raise PermissionDenied("Only the loop's hiring manager changes assignments.")
+        data = AssignmentUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.assignment_plan_change(assignment=assignment, by=request.user, **data.validated_data)
+        return self.retrieve(request, pk=assignment.pk)
 
     def destroy(self, request, pk=None):
         assignment = self.get_object()

@@ -188,7 +188,8 @@ def test_onsite_interviews_run_in_any_order_and_the_block_closes_with_them(api, 
     assignment_create(round=final, interviewer=dora, by=hana)
     response = schedule(api, final, at(2, hour=14), override_reason="Second behavioral read arranged by phone.")
     assert response.status_code == 200
-    assert advance(api, final).status_code == 200
+    assert advance(api, final).status_code == 409, "the Keeper decision, not an outcome, ends the final round"
+    assert api.patch(f"/api/v1/rounds/{final.pk}/", {"status": "done"}).status_code == 200
 
     loop.refresh_from_db()
     assert round_of(loop, "onsite").status == "done"
@@ -285,3 +286,35 @@ def test_round_changes_are_for_the_loop_coordinators(api, hana, alice, loop, use
     assert schedule(api, screen, at(20)).status_code == expected
     assert advance(api, screen).status_code == expected
     assert Round.objects.get(pk=screen.pk).status == "planned"
+
+
+def test_no_outcome_once_every_step_is_finished(api, hana, loop):
+    """With no current step left, an earlier step cannot be rejected after the fact."""
+    api.force_authenticate(hana)
+    for round_ in loop.rounds.select_related("rubric_round").filter(block__isnull=True):
+        if not round_.rubric_round.is_block:
+            api.patch(f"/api/v1/rounds/{round_.pk}/", {"status": "skipped"})
+    schedule(api, round_of(loop, "onsite"), at(3, hour=9), at(2, hour=18))
+    for slug in ("coding", "system-design", "behavioral"):
+        api.patch(f"/api/v1/rounds/{round_of(loop, slug).pk}/", {"status": "skipped"})
+    final = round_of(loop, "director-final")
+    schedule(api, final, at(2, hour=14), override_reason="Testing the end of the loop.")
+    api.patch(f"/api/v1/rounds/{final.pk}/", {"status": "done"})
+    loop.refresh_from_db()
+    assert loop.current_round is None
+
+    response = api.post(f"/api/v1/rounds/{round_of(loop, 'coding').pk}/outcome/", {"outcome": "reject"})
+
+    assert response.status_code == 409
+    assert Loop.objects.get(pk=loop.pk).status == "active"
+
+
+def test_a_schedule_centuries_away_is_a_400(api, hana, loop):
+    api.force_authenticate(hana)
+
+    response = api.patch(
+        f"/api/v1/rounds/{round_of(loop, 'recruiter-screen').pk}/", {"scheduled_start": "9999-12-31T23:30:00Z"}
+    )
+
+    assert response.status_code == 400
+    assert "scheduled_start" in response.json()

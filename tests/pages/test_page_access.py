@@ -140,3 +140,21 @@ def test_the_hiring_manager_changes_an_interviewers_questions_on_the_page(client
 
     assert "Questions changed." in response.content.decode()
     assert sorted(card.assignment.questions.values_list("number", flat=True)) == [1, 5]
+
+
+def test_malformed_form_ids_and_fields_are_named_not_a_crash(client, hana, loop):
+    client.force_login(hana)
+    coding = round_of(loop, "coding")
+
+    assign_page = client.post(f"/loops/{loop.pk}/rounds/{coding.pk}/assign/", {"interviewer": "abc"}, follow=True)
+    new_loop = client.post(
+        "/loops/new/",
+        {"name": "x" * 500, "email": "not-an-email", "level": "senior", "hiring_manager": "abc"},
+        follow=True,
+    )
+
+    assert assign_page.status_code == 200
+    assert "Choose an interviewer" in assign_page.content.decode()
+    assert new_loop.status_code == 200
+    assert "Not saved" in new_loop.content.decode()
+    assert Loop.objects.count() == 1

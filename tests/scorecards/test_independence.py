@@ -112,3 +112,35 @@ def test_bad_list_filters_are_a_400(api, hana):
 
     assert response.status_code == 400
     assert set(response.json()) == {"loop", "status"}
+
+
+def test_a_lead_who_also_interviews_waits_for_their_own_card(api, rick, loop, draft_scorecard, bobs_scorecard):
+    """The loop's recruiter reads every submitted card, but not while their own interview card is open."""
+    own = assign(loop, "recruiter-screen", rick)
+    submit_complete(bobs_scorecard)
+    api.force_authenticate(rick)
+
+    assert visible_ids(api, loop=loop.pk) == {own.pk}
+    assert api.get(f"/api/v1/scorecards/{bobs_scorecard.pk}/").status_code == 404
+    assert api.get(f"/api/v1/loops/{loop.pk}/keeper-summary/").status_code == 404
+
+    submit_complete(own)
+
+    assert visible_ids(api, loop=loop.pk) == {own.pk, bobs_scorecard.pk}
+    assert api.get(f"/api/v1/loops/{loop.pk}/keeper-summary/").status_code == 200
+
+
+def test_a_director_with_an_open_final_round_card_reads_the_summary(api, dora, loop, bobs_scorecard):
+    assign(loop, "director-final", dora)
+    submit_complete(bobs_scorecard)
+    api.force_authenticate(dora)
+
+    assert api.get(f"/api/v1/loops/{loop.pk}/keeper-summary/").status_code == 200
+    assert bobs_scorecard.pk in visible_ids(api, loop=loop.pk)
+
+
+def test_a_huge_id_in_a_list_filter_is_a_400(api, hana):
+    api.force_authenticate(hana)
+
+    assert api.get("/api/v1/scorecards/", {"loop": 10**20}).status_code == 400
+    assert api.get("/api/v1/loops/", {"hiring_manager": 10**20}).status_code == 400

@@ -70,3 +70,16 @@ def test_assigning_through_the_api_opens_the_draft(api, hana, bob, loop):
     assert response.json()["scorecard"] == scorecard.pk
     assert scorecard.status == "draft"
     assert scorecard.interviewer == bob
+
+
+def test_a_submitted_scorecard_fixes_its_questions_and_values(api, hana, draft_scorecard):
+    sealed = submit_complete(draft_scorecard)
+    api.force_authenticate(hana)
+    url = f"/api/v1/assignments/{sealed.assignment_id}/"
+
+    refused = api.patch(url, {"questions": [1, 2, 3, 4, 5, 6, 7, 8]}, format="json")
+    notes = api.patch(url, {"notes": "Thanks for the quick turnaround."}, format="json")
+
+    assert refused.status_code == 409
+    assert sorted(sealed.assignment.questions.values_list("number", flat=True)) == [5]
+    assert notes.status_code == 200

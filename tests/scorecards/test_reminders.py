@@ -165,3 +165,13 @@ def test_the_beat_schedule_runs_the_sweep_and_the_digest():
     assert schedule["reminders-sweep"]["task"] == "scorecards.tasks.reminders_sweep_task"
     assert schedule["hiring-manager-digests"]["task"] == "scorecards.tasks.digests_sweep_task"
     assert schedule["hiring-manager-digests"]["schedule"].hour == {8}
+
+
+def test_a_closed_loop_is_not_chased(screen_card, hana):
+    from loops.services import loop_move
+
+    with time_machine.travel(moment(3, 11, 0), tick=False):
+        loop_move(loop=screen_card.loop, to="withdrawn", by=hana)
+
+    assert sweep_at(moment(4, 12, 0)) == []
+    assert not Reminder.objects.exists()

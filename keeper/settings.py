@@ -159,6 +159,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "keeper")
 
+# The cache holds sign-in failure counts; with several gunicorn workers use a shared one (Redis).
+if cache_url := env_str("CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}}
+
+# Sign-in throttling (keeper/throttle.py): failures per window before 429.
+SIGN_IN_FAILURES_PER_USER = env_int("SIGN_IN_FAILURES_PER_USER", default=10)
+SIGN_IN_FAILURES_PER_ADDRESS = env_int("SIGN_IN_FAILURES_PER_ADDRESS", default=50)
+SIGN_IN_FAILURE_WINDOW_SECONDS = env_int("SIGN_IN_FAILURE_WINDOW_SECONDS", default=900)
+
 # The benchmark's baseline endpoints (bench/); never on in production.
 BENCHMARK_ENDPOINTS = env_bool("BENCHMARK_ENDPOINTS", default=False)
 

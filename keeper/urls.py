@@ -61,6 +61,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", include("nested_admin.urls")),
     path("admin/", admin.site.urls),
+    path("accounts/login/", views.ThrottledLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include(api_v1)),
     path("loops/<int:pk>/keeper-summary/print/", summary_views.keeper_summary_print, name="keeper-summary-print"),

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.auth import authenticate
-from django.http import JsonResponse
+from django.contrib.auth.views import LoginView
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,6 +16,7 @@ from keeper.health import broker_state, database_state
 from keeper.roles import Role, has_role, is_admin
 from keeper.selectors import HIRING_TEAM, users_visible_to
 from keeper.serializers import RoleFilterSerializer, TokenRequestSerializer, TokenSerializer, UserSerializer
+from keeper.throttle import client_address, sign_in_blocked, sign_in_failed
 
 
 @never_cache
@@ -39,8 +42,16 @@ class TokenView(APIView):
     def post(self, request):
         credentials = TokenRequestSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
+        username, address = credentials.validated_data["username"], client_address(request)
+        if sign_in_blocked(username, address):
+            return Response(
+                {"detail": "Too many failed attempts; try again later.", "code": "throttled"},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(settings.SIGN_IN_FAILURE_WINDOW_SECONDS)},
+            )
         user = authenticate(request, **credentials.validated_data)
         if user is None or not user.is_active:
+            sign_in_failed(username, address)
             return Response(
                 {"non_field_errors": ["Unable to sign in with those credentials."]},
                 status=status.HTTP_400_BAD_REQUEST,
@@ -75,3 +86,19 @@ class UserListView(generics.ListAPIView):
         if role := query.validated_data.get("role"):
             users = users.filter(groups__name=role)
         return users
+
+
+class ThrottledLoginView(LoginView):
+    """Django's sign-in page, with the same throttle on failures as the token endpoint."""
+
+    def post(self, request, *args, **kwargs):
+        username, address = request.POST.get("username", ""), client_address(request)
+        if sign_in_blocked(username, address):
+            response = HttpResponse("Too many failed sign-ins; try again later.", status=429, content_type="text/plain")
+            response["Retry-After"] = str(settings.SIGN_IN_FAILURE_WINDOW_SECONDS)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        sign_in_failed(self.request.POST.get("username", ""), client_address(self.request))
+        return super().form_invalid(form)

@@ -17,6 +17,14 @@ NETFLIX_RUBRIC = Path(__file__).resolve().parent.parent / "rubric" / "data" / "n
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Sign-in failure counts live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Real hashing costs a quarter second per user; tests check logic, not key stretching."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -72,7 +72,7 @@ class LoopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         loops = loops_visible_to(self.request.user)
         if self.action == "list":
             return loops.select_related("candidate").order_by("-started_on", "-pk")
-        if self.action == "retrieve":
+        if self.action in ("retrieve", "hold", "resume", "withdraw"):  # the moves answer with the detail
             return loop_detail_queryset(loops)
         return loops
 
@@ -124,7 +124,9 @@ class LoopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         data = LoopMoveInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.loop_move(loop=loop, to=to, by=request.user, reason=data.validated_data["reason"])
-        return self.retrieve(request, pk=loop.pk)
+        moved = loop_detail_get(loops_visible_to(request.user), loop.pk)
+        context = {**self.get_serializer_context(), "sees_all_notes": is_hiring_team(request.user, moved)}
+        return Response(LoopDetailSerializer(moved, context=context).data)
 
     @extend_schema(request=LoopMoveInput, responses={200: LoopDetailSerializer})
     @action(detail=True, methods=["post"])

@@ -56,3 +56,15 @@ def test_status_moves_are_for_the_loop_coordinators(api, hana, alice, loop, user
 def test_anonymous_callers_get_401(api, loop):
     assert api.post(f"/api/v1/loops/{loop.pk}/hold/").status_code == 401
     assert api.get(f"/api/v1/loops/{loop.pk}/").status_code == 401
+
+
+def test_a_move_answers_with_the_full_detail_of_a_loop_with_assignments(api, hana, alice, loop):
+    assignment_create(round=round_of(loop, "coding"), interviewer=alice, by=hana)
+    api.force_authenticate(hana)
+
+    response = api.post(f"/api/v1/loops/{loop.pk}/hold/")
+
+    assert response.status_code == 200
+    coding = next(r for r in response.json()["rounds"] if r["slug"] == "coding")
+    assert coding["assignments"][0]["questions"] == [5]
+    assert response.json()["coverage"]["values"]["curiosity"]["reads"] == 1

@@ -92,10 +92,8 @@ def test_malformed_bodies_never_get_a_500(api, routes, name, content_type):
         else:
             api.credentials()
         response = getattr(api, method)(url, data=BODIES[name], content_type=content_type)
-        if (
-            response.status_code >= 500
-            or (not 400 <= response.status_code < 500
-            and response.status_code not in (200, 201))
+        if response.status_code >= 500 or (
+            not 400 <= response.status_code < 500 and response.status_code not in (200, 201)
         ):
             problems.append((method, url, response.status_code))
         elif response.status_code >= 400:

@@ -1,4 +1,4 @@
-from keeper.roles import Role, has_role, is_admin
+from keeper.roles import Role, has_role, in_hiring_team_role, is_admin
 
 
 def roles(request):
@@ -7,7 +7,7 @@ def roles(request):
     if not user.is_authenticated:
         return {}
     return {
-        "is_hiring_team": is_admin(user) or has_role(user, Role.HIRING_MANAGER, Role.RECRUITER, Role.DIRECTOR),
+        "is_hiring_team": in_hiring_team_role(user),
         "is_director": has_role(user, Role.DIRECTOR),
         "is_keeper_admin": is_admin(user),
     }

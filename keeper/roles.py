@@ -29,3 +29,11 @@ def has_role(user: AbstractBaseUser | AnonymousUser, *roles: Role) -> bool:
 
 def is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
     return user.is_authenticated and (user.is_superuser or has_role(user, Role.ADMIN))
+
+
+HIRING_TEAM = (Role.HIRING_MANAGER, Role.RECRUITER, Role.DIRECTOR)
+
+
+def in_hiring_team_role(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Hiring managers, recruiters, directors and admins: the people who run loops and pick interviewers."""
+    return is_admin(user) or has_role(user, *HIRING_TEAM)

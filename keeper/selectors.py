@@ -4,11 +4,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db.models import Prefetch, QuerySet
 
-from keeper.roles import Role, has_role, is_admin
+from keeper.roles import Role, in_hiring_team_role
 
 User = get_user_model()
-
-HIRING_TEAM = (Role.HIRING_MANAGER, Role.RECRUITER, Role.DIRECTOR)
 
 
 def users_visible_to(user: AbstractBaseUser) -> QuerySet:
@@ -17,6 +15,6 @@ def users_visible_to(user: AbstractBaseUser) -> QuerySet:
     users = User.objects.filter(is_active=True).prefetch_related(
         Prefetch("groups", queryset=Group.objects.filter(name__in=Role.values), to_attr="role_groups")
     )
-    if is_admin(user) or has_role(user, *HIRING_TEAM):
+    if in_hiring_team_role(user):
         return users.order_by("username")
     return users.filter(pk=user.pk)

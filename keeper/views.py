@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from keeper.health import broker_state, database_state
-from keeper.roles import Role, has_role, is_admin
-from keeper.selectors import HIRING_TEAM, users_visible_to
+from keeper.roles import Role, in_hiring_team_role
+from keeper.selectors import users_visible_to
 from keeper.serializers import RoleFilterSerializer, TokenRequestSerializer, TokenSerializer, UserSerializer
 from keeper.throttle import client_address, sign_in_blocked, sign_in_failed
 
@@ -78,7 +78,7 @@ class UserListView(generics.ListAPIView):
 
     def get_queryset(self):
         user = self.request.user
-        if not (is_admin(user) or has_role(user, *HIRING_TEAM)):
+        if not in_hiring_team_role(user):
             raise PermissionDenied("Only the hiring team lists people.")
         query = RoleFilterSerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)

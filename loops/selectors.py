@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.db.models import Exists, Prefetch, Q, QuerySet
 
-from keeper.roles import Role, has_role, is_admin
+from keeper.roles import Role, has_role, in_hiring_team_role, is_admin
 from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
 
 User = AbstractBaseUser | AnonymousUser
@@ -64,7 +64,7 @@ def candidates_visible_to(user: User) -> QuerySet[Candidate]:
 
 
 def may_list_candidates(user: User) -> bool:
-    return is_admin(user) or has_role(user, Role.HIRING_MANAGER, Role.RECRUITER, Role.DIRECTOR)
+    return in_hiring_team_role(user)
 
 
 def may_open_loops(user: User) -> bool:

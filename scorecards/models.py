@@ -23,14 +23,6 @@ class Recommendation(models.TextChoices):
     STRONG_YES = "strong_yes", "Strong yes"
 
 
-RECOMMENDATION_POINTS = {
-    Recommendation.STRONG_NO: 1,
-    Recommendation.NO: 2,
-    Recommendation.YES: 3,
-    Recommendation.STRONG_YES: 4,
-}
-
-
 class KeeperSignal(models.TextChoices):
     YES = "yes", "Yes, I would fight to keep them"
     NO = "no", "No"

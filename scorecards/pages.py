@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from rest_framework import serializers as drf
 
 from keeper.errors import DomainError, Incomplete, Invalid
-from keeper.roles import Role, has_role, is_admin
+from keeper.roles import Role, has_role, in_hiring_team_role
 from loops import services as loop_services
 from loops.models import Loop, Round
 from loops.selectors import (
@@ -39,13 +39,12 @@ from scorecards.selectors import loops_with_summary_for, scorecards_visible_to
 from scorecards.serializers import DecisionInput, ScorecardContentInput
 
 User = get_user_model()
-HIRING_TEAM_ROLES = (Role.HIRING_MANAGER, Role.RECRUITER, Role.DIRECTOR)
 
 
 def hiring_team_only(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not (is_admin(request.user) or has_role(request.user, *HIRING_TEAM_ROLES)):
+        if not in_hiring_team_role(request.user):
             return HttpResponseForbidden("This page is for the hiring team.")
         return view(request, *args, **kwargs)
 
@@ -80,7 +79,7 @@ def _attempt(request, action, success: str) -> bool:
 
 @login_required
 def home(request):
-    if is_admin(request.user) or has_role(request.user, *HIRING_TEAM_ROLES):
+    if in_hiring_team_role(request.user):
         return redirect("loop-board")
     return redirect("my-interviews")
 
@@ -325,15 +324,19 @@ def loop_page(request, pk: int):
     coverage = loop_coverage(loop)
     rounds = list(loop.rounds.all())
     interview_rounds = [r for r in rounds if not r.rubric_round.is_block]
-    matrix = []
-    for value in structure.values:
-        cells = []
-        for r in interview_rounds:
-            readers = {
-                a.interviewer_id for a in r.assignments.all() if value.slug in {v.slug for v in a.values_in_focus.all()}
-            }
-            cells.append(len(readers) if r.status != Round.Status.SKIPPED else None)
-        matrix.append({"value": value, "cells": cells, **coverage["values"][value.slug]})
+    # The coverage already counts readers per round and value (loops.coverage); the page lays it out.
+    readers = {row["round"]: row["values"] for row in coverage["matrix"]}
+    matrix = [
+        {
+            "value": value,
+            "cells": [
+                None if r.status == Round.Status.SKIPPED else len(readers.get(r.pk, {}).get(value.slug, []))
+                for r in interview_rounds
+            ],
+            **coverage["values"][value.slug],
+        }
+        for value in structure.values
+    ]
     cards = list(
         scorecards_visible_to(request.user)
         .submitted()

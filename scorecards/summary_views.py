@@ -1,6 +1,7 @@
 """The Keeper Test summary: JSON, CSV and a printable page; and the director's decision."""
 
 import csv
+import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -18,7 +19,7 @@ from rest_framework.views import APIView
 from keeper.roles import Role, has_role
 from loops.models import Loop
 from loops.selectors import loops_visible_to
-from scorecards.keeper import keeper_decision_record, keeper_summary_get, summary_response_text
+from scorecards.keeper import keeper_decision_record, summary_response_text
 from scorecards.models import Scorecard
 from scorecards.selectors import loops_with_summary_for
 from scorecards.serializers import DecisionInput, DecisionSerializer, KeeperSummarySerializer
@@ -66,8 +67,12 @@ def _related(loop: Loop, name: str):
 
 
 def _read(user, pk) -> tuple[Loop, dict]:
+    """The summary as a dict, from the summary and decision the loop's query already loaded."""
     loop = _summary_loop(user, pk)
-    return loop, keeper_summary_get(loop, today=timezone.localdate())
+    text = summary_response_text(
+        loop, _related(loop, "keeper_summary"), _related(loop, "keeper_decision"), timezone.localdate()
+    )
+    return loop, json.loads(text)
 
 
 class KeeperSummaryView(APIView):

@@ -158,3 +158,26 @@ def test_malformed_form_ids_and_fields_are_named_not_a_crash(client, hana, loop)
     assert new_loop.status_code == 200
     assert "Not saved" in new_loop.content.decode()
     assert Loop.objects.count() == 1
+
+
+def test_the_loop_page_costs_the_same_for_one_or_many_assignments(client, hana, loop):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory
+
+    assign(loop, "coding", UserFactory(roles=["interviewer"]))
+    client.force_login(hana)
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"/loops/{loop.pk}/")
+    for slug in ("system-design", "behavioral", "recruiter-screen"):
+        assign(loop, slug, UserFactory(roles=["interviewer"]))
+
+    with CaptureQueriesContext(connection) as four:
+        response = client.get(f"/loops/{loop.pk}/")
+
+    assert response.status_code == 200
+    assert len(four) == len(one)
+    curiosity = next(row for row in response.context["matrix"] if row["value"].slug == "curiosity")
+    assert curiosity["cells"] == [1, 0, 1, 1, 1, 0]
+    assert (curiosity["reads"], curiosity["target"]) == (4, 2)

@@ -35,8 +35,21 @@ def loops_led_by(user: User) -> QuerySet[Loop]:
 
 
 def is_hiring_team(user: User, loop: Loop) -> bool:
-    """The loop's hiring manager, its recruiter, any director, any admin."""
+    """The loop's hiring manager, its recruiter, any director, any admin: the per-object form
+    of ``loops_led_by``."""
+    if not user.is_authenticated:
+        return False
     return is_admin(user) or has_role(user, Role.DIRECTOR) or user.pk in (loop.hiring_manager_id, loop.recruiter_id)
+
+
+def sees_loop(user: User, loop: Loop) -> bool:
+    """The per-object form of ``loops_visible_to``, for a loop read with ``loop_detail_queryset``
+    (its assignments are at hand, so deciding costs no query). Reading one loop by its key and
+    then deciding is cheaper than building the visibility query (issue #9); a test holds the
+    two forms equal."""
+    return is_hiring_team(user, loop) or any(
+        assignment.interviewer_id == user.pk for round_ in loop.rounds.all() for assignment in round_.assignments.all()
+    )
 
 
 def can_manage(user: User, loop: Loop) -> bool:

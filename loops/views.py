@@ -1,11 +1,13 @@
 """Loop endpoints (PRODUCT.md §7). Each view authenticates, loads through the visible
 queryset (unseen → 404), checks the action (not allowed → 403), validates, calls one service."""
 
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from loops import services
@@ -23,6 +25,7 @@ from loops.selectors import (
     may_list_candidates,
     may_open_loops,
     rounds_visible_to,
+    sees_loop,
 )
 from loops.serializers import (
     AssignmentSerializer,
@@ -102,7 +105,10 @@ class LoopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return queryset
 
     def retrieve(self, request, *args, **kwargs):
-        loop = assignment_plans_attach(self.get_object())
+        loop = get_object_or_404(loop_detail_queryset(Loop.objects.all()), pk=kwargs["pk"])
+        if not sees_loop(request.user, loop):
+            raise Http404
+        loop = assignment_plans_attach(loop)
         context = {**self.get_serializer_context(), "sees_all_notes": is_hiring_team(request.user, loop)}
         return Response(LoopDetailSerializer(loop, context=context).data)
 

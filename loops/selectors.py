@@ -42,16 +42,6 @@ def is_hiring_team(user: User, loop: Loop) -> bool:
     return is_admin(user) or has_role(user, Role.DIRECTOR) or user.pk in (loop.hiring_manager_id, loop.recruiter_id)
 
 
-def sees_loop(user: User, loop: Loop) -> bool:
-    """The per-object form of ``loops_visible_to``, for a loop read with ``loop_detail_queryset``
-    (its assignments are at hand, so deciding costs no query). Reading one loop by its key and
-    then deciding is cheaper than building the visibility query (issue #9); a test holds the
-    two forms equal."""
-    return is_hiring_team(user, loop) or any(
-        assignment.interviewer_id == user.pk for round_ in loop.rounds.all() for assignment in round_.assignments.all()
-    )
-
-
 def can_manage(user: User, loop: Loop) -> bool:
     """Assign interviewers, record outcomes: the loop's hiring manager or an admin."""
     return is_admin(user) or user.pk == loop.hiring_manager_id

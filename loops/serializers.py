@@ -147,13 +147,20 @@ class LoopSummarySerializer(serializers.ModelSerializer):
         return obj.pace(self.context.get("today"))
 
 
-class LoopDetailSerializer(LoopSummarySerializer):
+class LoopHeadSerializer(LoopSummarySerializer):
+    """The loop's own fields of the detail (loops.detail adds the rounds, coverage and timeline)."""
+
+    class Meta(LoopSummarySerializer.Meta):
+        fields = [*LoopSummarySerializer.Meta.fields, "at_risk_from"]
+
+
+class LoopDetailSerializer(LoopHeadSerializer):
     rounds = RoundSerializer(many=True, read_only=True)
     coverage = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
 
-    class Meta(LoopSummarySerializer.Meta):
-        fields = [*LoopSummarySerializer.Meta.fields, "at_risk_from", "rounds", "coverage", "timeline"]
+    class Meta(LoopHeadSerializer.Meta):
+        fields = [*LoopHeadSerializer.Meta.fields, "rounds", "coverage", "timeline"]
 
     @extend_schema_field(CoverageSerializer)
     def get_coverage(self, obj: Loop) -> dict:

@@ -7,13 +7,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from loops import services
+from loops.detail import loop_detail_for
 from loops.models import Loop
 from loops.selectors import (
-    assignment_plans_attach,
     assignments_visible_to,
     can_coordinate,
     can_manage,
@@ -25,7 +24,6 @@ from loops.selectors import (
     may_list_candidates,
     may_open_loops,
     rounds_visible_to,
-    sees_loop,
 )
 from loops.serializers import (
     AssignmentSerializer,
@@ -104,13 +102,16 @@ class LoopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             queryset = queryset.filter(candidate_id=params["candidate"])
         return queryset
 
+    @extend_schema(responses={200: LoopDetailSerializer})
     def retrieve(self, request, *args, **kwargs):
-        loop = get_object_or_404(loop_detail_queryset(Loop.objects.all()), pk=kwargs["pk"])
-        if not sees_loop(request.user, loop):
+        """The shape of ``LoopDetailSerializer``, served by ``loops.detail`` (kept rendered)."""
+        try:
+            detail = loop_detail_for(request.user, int(kwargs["pk"]), today=timezone.localdate())
+        except (ValueError, OverflowError):
+            detail = None
+        if detail is None:
             raise Http404
-        loop = assignment_plans_attach(loop)
-        context = {**self.get_serializer_context(), "sees_all_notes": is_hiring_team(request.user, loop)}
-        return Response(LoopDetailSerializer(loop, context=context).data)
+        return Response(detail)
 
     @extend_schema(request=LoopInput, responses={201: LoopDetailSerializer})
     def create(self, request, *args, **kwargs):

@@ -2,11 +2,10 @@
 visibility querysets they stand in for on the hot paths (issue #9): for every member of the
 cast, at every step of a loop's life."""
 
-import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from loops.models import Loop
-from loops.selectors import is_hiring_team, loop_detail_queryset, loops_led_by, loops_visible_to, sees_loop
+from loops.selectors import is_hiring_team, loop_detail_queryset, loops_led_by
 from loops.services import loop_open
 from scorecards.selectors import loops_with_summary_for, own_cards_on, reads_summary
 from tests.conftest import assign, submit_complete
@@ -25,7 +24,6 @@ def _agree(loop: Loop, people: list) -> list[str]:
         loaded = loop_detail_queryset(Loop.objects.all()).get(pk=loop.pk)
         name = getattr(user, "username", "") or "anonymous"
         pairs = {
-            "sees_loop": (sees_loop(user, loaded), loops_visible_to(user).filter(pk=loop.pk).exists()),
             "is_hiring_team": (is_hiring_team(user, loaded), loops_led_by(user).filter(pk=loop.pk).exists()),
             "reads_summary": (
                 reads_summary(user, loaded, own_cards_on(user, loop.pk) if user.is_authenticated else []),
@@ -71,15 +69,13 @@ def test_the_checks_are_not_trivially_equal(loop, alice, bob, eve):
     assign(loop, "coding", alice)
     submit_complete(assign(loop, "system-design", bob))
     loaded = loop_detail_queryset(Loop.objects.all()).get(pk=loop.pk)
-    assert sees_loop(_fresh_user(alice), loaded) and not sees_loop(_fresh_user(eve), loaded)
+    assert not is_hiring_team(_fresh_user(alice), loaded) and not is_hiring_team(_fresh_user(eve), loaded)
     assert reads_summary(_fresh_user(bob), loaded, own_cards_on(bob, loop.pk))
     assert not reads_summary(_fresh_user(alice), loaded, own_cards_on(alice, loop.pk))
 
 
-@pytest.mark.parametrize("rule", ["sees_loop", "is_hiring_team"])
-def test_anonymous_sees_nothing_even_without_a_recruiter(loop, hana, rule):
+def test_anonymous_is_on_no_hiring_team_even_without_a_recruiter(loop, hana):
     loop.recruiter = None
     loop.save(update_fields=["recruiter"])
     loaded = loop_detail_queryset(Loop.objects.all()).get(pk=loop.pk)
-    check = {"sees_loop": sees_loop, "is_hiring_team": is_hiring_team}[rule]
-    assert check(AnonymousUser(), loaded) is False
+    assert is_hiring_team(AnonymousUser(), loaded) is False

@@ -413,7 +413,8 @@ def report(results: dict, quick: bool) -> None:
     scale, sweep = results["scale"], results["sweep"]
     print(
         f"summary at {scale['large']:,} ÷ at {scale['small']:,} scorecards: {scale['ratio']:.2f} "
-        f"({scale['small_ms']:.1f} ms → {scale['large_ms']:.1f} ms; floor ≤ 1.5, target ≤ 1.2)"
+        f"({scale['small_ms']:.1f} ms → {scale['large_ms']:.1f} ms; floor ≤ 1.5, target ≤ 1.2); "
+        f"EXPLAIN ANALYZE of its {scale['explained_queries']} queries at {scale['large']:,}: {scale['explain_file']}"
     )
     print(
         f"reminder sweep of {sweep['count']:,} ÷ {sweep['count']:,} no-op tasks: {sweep['ratio']:.2f} "

@@ -31,25 +31,37 @@ def _marked_loop(pk) -> Loop | None:
     return Loop.objects.select_related("candidate").annotate(mark=Subquery(newest_event)).filter(pk=pk).first()
 
 
-def _rendered_part(loop_id: int, mark: int | None) -> dict:
-    key = f"loop-detail:v1:{loop_id}:{mark}"
-    part = cache.get(key)
-    if part is None:
-        full = assignment_plans_attach(loop_detail_queryset(Loop.objects.all()).get(pk=loop_id))
-        from loops.services import loop_coverage
+def _key(loop_id: int) -> str:
+    return f"loop-detail:v1:{loop_id}"
 
-        context = {"sees_all_notes": True}
-        part = json.loads(
-            JSONRenderer().render(
-                {
-                    "rounds": RoundSerializer(full.rounds.all(), many=True, context=context).data,
-                    "coverage": loop_coverage(full),
-                    "timeline": TimelineEventSerializer(full.timeline.all(), many=True).data,
-                }
-            )
+
+def _rendered_part(loop_id: int, mark: int | None) -> dict:
+    """One cache entry per loop, holding the mark it was rendered at: a reader at another mark
+    renders again (so nothing is served for the wrong mark), and forgetting a loop is one delete."""
+    kept = cache.get(_key(loop_id))
+    if kept is not None and kept[0] == mark:
+        return kept[1]
+    full = assignment_plans_attach(loop_detail_queryset(Loop.objects.all()).get(pk=loop_id))
+    from loops.services import loop_coverage
+
+    context = {"sees_all_notes": True}
+    part = json.loads(
+        JSONRenderer().render(
+            {
+                "rounds": RoundSerializer(full.rounds.all(), many=True, context=context).data,
+                "coverage": loop_coverage(full),
+                "timeline": TimelineEventSerializer(full.timeline.all(), many=True).data,
+            }
         )
-        cache.set(key, part, DETAIL_SECONDS)
+    )
+    cache.set(_key(loop_id), (mark, part), DETAIL_SECONDS)
     return part
+
+
+def loop_detail_forget(*loop_ids: int) -> None:
+    """Drop the kept rendering of these loops: for writes that change what the detail shows
+    without recording a timeline event (candidate data erased or anonymized, PRODUCT.md §3)."""
+    cache.delete_many([_key(loop_id) for loop_id in loop_ids])
 
 
 def loop_detail_for(user, pk, *, today) -> dict | None:

@@ -100,3 +100,18 @@ def test_the_api_answers_from_it(api, loop, alice, hana, eve):
         assert response.status_code == expected
         if expected == 200:
             assert response.json() == _truth(user, loop.pk, timezone.localdate())
+
+
+def test_a_forgotten_loop_is_rendered_again(loop, alice, hana):
+    """A write that records no event (an erasure rewriting notes) is followed by a forget."""
+    from loops.detail import loop_detail_forget
+    from loops.models import Assignment
+
+    assignment = assign(loop, "coding", alice).assignment
+    assignment_update(assignment=assignment, by=hana, notes="Personal remark about the candidate.")
+    today = timezone.localdate()
+    assert _served(hana, loop.pk, today) == _truth(hana, loop.pk, today)
+    Assignment.objects.filter(pk=assignment.pk).update(notes="[removed]")
+    assert _served(hana, loop.pk, today) != _truth(hana, loop.pk, today)  # kept: the write recorded no event
+    loop_detail_forget(loop.pk)
+    assert _served(hana, loop.pk, today) == _truth(hana, loop.pk, today)

@@ -21,6 +21,9 @@ class Candidate(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    anonymized_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the personal data was removed (retention or erasure request)."
+    )
 
     class Meta:
         ordering = ["name", "pk"]

@@ -118,7 +118,12 @@ def content_triggers(what: str, *, is_revision: bool = False, inserts: bool = Tr
     if inserts:
         operations.append(("insert", pgtrigger.Insert))
     return [
-        ContentSealed(name=f"sealed_{label}", operation=operation, what=f"{what} of a submitted scorecard", is_revision=is_revision)
+        ContentSealed(
+            name=f"sealed_{label}",
+            operation=operation,
+            what=f"{what} of a submitted scorecard",
+            is_revision=is_revision,
+        )
         for label, operation in operations
     ]
 

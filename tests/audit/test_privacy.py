@@ -266,3 +266,18 @@ def test_the_beat_schedule_runs_the_retention_sweep(settings):
 
     assert schedule["candidate-retention"]["task"] == "audit.tasks.retention_sweep_task"
     assert schedule["candidate-retention"]["schedule"].hour == {settings.RETENTION_HOUR}
+
+
+@requires_postgres
+def test_the_sweep_is_on_record_as_the_task_that_made_it(hana, candidate):
+    from loops.models import CandidateEvent
+
+    loop = loop_open(candidate=candidate, hiring_manager=hana, by=hana)
+    loop_move(loop=loop, to=Loop.Status.REJECTED, by=hana)
+
+    with time_machine.travel(timezone.now() + timedelta(days=DAYS + 1), tick=False):
+        assert retention_sweep_task.delay().get() == 1
+
+    latest = CandidateEvent.objects.filter(pgh_obj_id=candidate.pk).latest("pgh_id")
+    assert latest.pgh_context.metadata["task"] == "audit.tasks.retention_sweep_task"
+    assert latest.name == f"Anonymized candidate #{candidate.pk}"

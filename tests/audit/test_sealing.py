@@ -102,12 +102,18 @@ def test_drafts_still_save_and_amendments_still_go_through(api, alice, bob, seal
     refused("UPDATE scorecards_scorecard SET current_revision_id = %s WHERE id = %s", original.pk, sealed.pk)
 
 
-def test_a_scorecard_cannot_point_at_a_revision_of_another(sealed, bobs_scorecard):
+def test_a_scorecard_cannot_point_at_a_revision_of_another(api, bob, sealed, bobs_scorecard):
     other = submit_complete(bobs_scorecard)
+    api.force_authenticate(bob)
+    assert (
+        api.post(f"/api/v1/scorecards/{other.pk}/amendments/", {"reason": "Typo", "summary": "Fixed."}).status_code
+        == 201
+    )
+    bobs_original = other.revisions.get(number=1)  # no longer anyone's current revision
 
     refused(
         "UPDATE scorecards_scorecard SET current_revision_id = %s, version = version + 1 WHERE id = %s",
-        other.current_revision_id,
+        bobs_original.pk,
         sealed.pk,
     )
 

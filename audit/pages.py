@@ -10,6 +10,7 @@ from audit.history import loop_history, may_read_history
 from loops.selectors import loops_visible_to
 
 PAGE_SIZE = 100
+FRAGMENT_SIZE = 20  # the loop page shows the latest changes and links to the rest
 
 
 @login_required
@@ -19,6 +20,8 @@ def loop_history_page(request, pk: int):
         raise Http404
     if not may_read_history(request.user, loop):
         return HttpResponseForbidden("The history is for the loop's hiring team.")
-    page = Paginator(loop_history(loop=loop, viewer=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "pages/_loop_history.html" if request.headers.get("HX-Request") else "pages/loop_history.html"
-    return render(request, template, {"nav": "loops", "loop": loop, "page": page})
+    fragment = bool(request.headers.get("HX-Request"))
+    entries = loop_history(loop=loop, viewer=request.user)
+    page = Paginator(entries, FRAGMENT_SIZE if fragment else PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "pages/_loop_history.html" if fragment else "pages/loop_history.html"
+    return render(request, template, {"nav": "loops", "loop": loop, "page": page, "fragment": fragment})

@@ -191,6 +191,8 @@ def test_the_loop_page_loads_the_history_section_for_the_team_only(client, loop,
 
     assert f'hx-get="/loops/{loop.pk}/history/"'.encode() in page.content
     assert b"<html" not in fragment.content
+    assert fragment.content.count(b"<time ") == 20
+    assert b"The whole history" in fragment.content
     assert b"Alice Ng" in fragment.content
     assert b'id="loop-history"' not in interviewer_page.content
 

@@ -182,7 +182,12 @@ def test_an_entry_says_what_changed_who_did_it_and_from_where(api, loop, hana, r
 
 
 def test_the_loop_page_loads_the_history_section_for_the_team_only(client, loop, hana, alice):
+    from loops.services import loop_move
+
     assign(loop, "coding", alice)
+    for _ in range(3):
+        loop_move(loop=loop, to=Loop.Status.ON_HOLD, by=hana)
+        loop_move(loop=loop, to=Loop.Status.ACTIVE, by=hana)
     client.force_login(hana)
     page = client.get(f"/loops/{loop.pk}/")
     fragment = client.get(f"/loops/{loop.pk}/history/", HTTP_HX_REQUEST="true")

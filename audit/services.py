@@ -196,9 +196,9 @@ def event_model(model: type) -> type:
 def _passing_the_seal():
     """Pass the sealing triggers and the event tables' append-only triggers for the writes
     inside: the one deliberate exception to both, used by ``candidate_anonymize`` only."""
-    tracked = [Candidate, Loop, Round, Assignment, Scorecard, *SEALED, KeeperDecision]
+    rewritten = [Candidate, *(text.model for text in FREE_TEXT)]
     uris = [f"{m._meta.label}:sealed_update" for m in SEALED]
-    uris += [f"{event_model(m)._meta.label}:append_only" for m in tracked]
+    uris += [f"{event_model(m)._meta.label}:append_only" for m in rewritten]
     return pgtrigger.ignore(*uris)
 
 
@@ -213,17 +213,18 @@ def candidate_anonymize(
     today: date | None = None,
 ) -> Erasure | None:
     """Remove a candidate's personal data everywhere Keeper holds it (see the module docstring)
-    and leave an ``Erasure`` record. Idempotent: None if already anonymized. Raises Conflict
-    while one of their loops is open, and, for the retention rule, if they are no longer due."""
+    and leave an ``Erasure`` record. Idempotent: None if already anonymized, or, for the
+    retention rule, no longer due (a loop opened since the sweep chose them). Raises Conflict
+    for a request while one of their loops is open."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate_id)
     if candidate.anonymized_at is not None:
         return None
-    if Loop.objects.open().filter(candidate_id=candidate_id).exists():
+    if kind == Erasure.Kind.RETENTION:
+        due = candidates_due_for_anonymization(today=today or timezone.localdate())
+        if not due.filter(pk=candidate_id).exists():
+            return None
+    elif Loop.objects.open().filter(candidate_id=candidate_id).exists():
         raise Conflict(f"Candidate #{candidate_id} is in an open loop; withdraw it first.")
-    if kind == Erasure.Kind.RETENTION and not (
-        candidates_due_for_anonymization(today=today or timezone.localdate()).filter(pk=candidate_id).exists()
-    ):
-        return None  # a new loop started since the sweep chose them: the clock restarted
     rows = candidate_rows(candidate_id)
     names = _personal_strings(candidate)
     label = anonymized_name(candidate_id)

@@ -281,3 +281,21 @@ def test_the_sweep_is_on_record_as_the_task_that_made_it(hana, candidate):
     latest = CandidateEvent.objects.filter(pgh_obj_id=candidate.pk).latest("pgh_id")
     assert latest.pgh_context.metadata["task"] == "audit.tasks.retention_sweep_task"
     assert latest.name == f"Anonymized candidate #{candidate.pk}"
+
+
+def test_a_candidate_who_came_back_after_the_sweep_chose_them_is_kept(hana, candidate):
+    from audit.services import candidate_anonymize
+
+    first = loop_open(candidate=candidate, hiring_manager=hana, by=hana)
+    loop_move(loop=first, to=Loop.Status.REJECTED, by=hana)
+    later = timezone.localdate() + timedelta(days=DAYS + 1)
+    assert list(candidates_due_for_anonymization(today=later)) == [candidate]
+    loop_open(candidate=candidate, hiring_manager=hana, by=hana)  # meanwhile, a new loop
+
+    erasure = candidate_anonymize(
+        candidate_id=candidate.pk, kind="retention", reason="r", by=None, via="task", today=later
+    )
+
+    assert erasure is None
+    candidate.refresh_from_db()
+    assert (candidate.name, candidate.anonymized_at) == ("Jordan Rivera", None)

@@ -2,7 +2,8 @@
 
 A scorecard's content lives in revisions. While the scorecard is a draft its one
 revision is the working copy; submitting seals it; an amendment is a new revision
-(a full copy with the changes), so no sealed row is ever updated."""
+(a full copy with the changes), so no sealed row is ever updated. PostgreSQL enforces the
+seal against any write (scorecards/sealing.py); every change is recorded (keeper/history.py)."""
 
 import json
 

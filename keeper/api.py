@@ -9,13 +9,16 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
-from rest_framework.views import exception_handler as drf_exception_handler
 
-from keeper.errors import DomainError
+from keeper.errors import DomainError, Frozen
+from keeper.history import is_sealed_refusal
 
 
 def exception_handler(exc, context):
     """Turn domain and Django errors into API answers, so bad input never ends in a 500."""
+    # Imported here: rest_framework.views reads the parser setting, which names this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, DomainError):
         return Response(exc.as_payload(), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
@@ -27,6 +30,10 @@ def exception_handler(exc, context):
             {"detail": "A number or date in the request is out of range.", "code": "out_of_range"},
             status=status.HTTP_400_BAD_REQUEST,
         )
+    if is_sealed_refusal(exc):
+        # The database refused to change a submitted scorecard (scorecards/sealing.py).
+        exc = Frozen("This scorecard is submitted and sealed; amend it with a reason instead.", status="submitted")
+        return Response(exc.as_payload(), status=exc.status_code)
     if isinstance(exc, IntegrityError):
         # A database constraint caught a race the conditional updates did not.
         return Response(

@@ -29,6 +29,7 @@ from django.utils import timezone
 from audit.models import Erasure
 from keeper.errors import Conflict, Invalid
 from loops import models as loop_models
+from loops.detail import loop_detail_forget
 from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
 from scorecards import models as card_models
 from scorecards.models import (
@@ -258,6 +259,9 @@ def candidate_anonymize(
     )
     count(TimelineEvent, _scrub_timeline(TimelineEvent.objects.filter(loop_id__in=rows.loops), names, label))
     count(LogEntry, _scrub_admin_log(rows, names, label))
+    # The API keeps each loop's detail rendered (loops.detail); these writes record no timeline
+    # event, so its kept copy is dropped once they are committed, not served from memory.
+    transaction.on_commit(lambda loops=tuple(rows.loops): loop_detail_forget(*loops))
     return Erasure.objects.create(candidate=candidate, kind=kind, reason=reason, by=by, via=via, rows=counts)
 
 

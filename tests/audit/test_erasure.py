@@ -242,3 +242,21 @@ def test_the_loop_history_is_in_the_admin_read_only(client, ada, hana, closed_lo
     assert "changed loop" in body
     assert "withdrawn" in body
     assert "<form" not in body.split('id="change-history"')[1]
+
+
+def test_the_kept_loop_detail_is_dropped_by_an_erasure(
+    closed_loop, hana, draft_scorecard, api, django_capture_on_commit_callbacks
+):
+    """The API keeps loop details rendered (loops.detail); an erasure records no timeline event,
+    so without dropping the kept copy the old notes would still be served."""
+    from loops.models import Assignment
+
+    Assignment.objects.filter(pk=draft_scorecard.assignment_id).update(notes="Jordan mentioned a personal matter.")
+    from loops.detail import loop_detail_forget
+
+    loop_detail_forget(closed_loop.pk)  # the bulk write above bypassed the services
+    api.force_authenticate(hana)
+    assert "Jordan" in api.get(f"/api/v1/loops/{closed_loop.pk}/").content.decode()  # rendered and kept
+    with django_capture_on_commit_callbacks(execute=True):
+        erase(str(closed_loop.candidate_id), "--reason", REASON, "--no-input")
+    assert "Jordan" not in api.get(f"/api/v1/loops/{closed_loop.pk}/").content.decode()

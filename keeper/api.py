@@ -9,11 +9,23 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from keeper.errors import DomainError
 
 
 def exception_handler(exc, context):
+    """Every error answered marks an enclosing request transaction (ATOMIC_REQUESTS) for
+    rollback, as DRF's own handler does for its errors: a refused write leaves nothing
+    half-written, and a transaction whose statement failed (an IntegrityError that became
+    a 409) is rolled back, never committed."""
+    response = _answer(exc, context)
+    if response is not None:
+        set_rollback()
+    return response
+
+
+def _answer(exc, context):
     """Turn domain and Django errors into API answers, so bad input never ends in a 500."""
     if isinstance(exc, DomainError):
         return Response(exc.as_payload(), status=exc.status_code)

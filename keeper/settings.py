@@ -204,6 +204,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents its error answers too (keeper/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "keeper.schema.document_errors"],
     "ENUM_NAME_OVERRIDES": {
         "RubricStatusEnum": "rubric.models.Rubric.Status",
         "LoopStatusEnum": "loops.models.Loop.Status",

@@ -25,7 +25,7 @@ IDENTITIES = {
     "admin": "ada",
     "anonymous": None,
 }
-EXTRA_LOOPS = 6
+EXTRA_LOOPS = 12
 
 
 @transaction.atomic

@@ -8,13 +8,14 @@ PORT ?= 8000
 # `make run` is a development server: debug on, SQLite unless DATABASE_URL says otherwise, eager tasks.
 RUN_ENV := DEBUG=true DATABASE_URL= CELERY_BROKER_URL=
 
-.PHONY: help venv run demo test lint format check clean bench
+.PHONY: help venv run demo test lint format check clean bench fuzz
 
 help:
 	@echo "make run    - install, migrate, load the rubric and demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make format - ruff format and fix imports"
+	@echo "make fuzz   - the API schema fuzzer at length (needs DATABASE_URL: PostgreSQL)"
 
 venv: $(STAMP)
 
@@ -52,3 +53,10 @@ clean:
 # The benchmark (bench/run.py): needs PostgreSQL (DATABASE_URL), Redis (CELERY_BROKER_URL) and wrk.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(if $(QUICK),--quick,)
+
+# The schema fuzzer at length (tests/test_api_fuzz.py): every phase, EXAMPLES cases per operation
+# and identity, a fresh seed. CI runs it short. Needs PostgreSQL (DATABASE_URL).
+EXAMPLES ?= 300
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(EXAMPLES) FUZZ_PHASES=examples,coverage,fuzzing,stateful FUZZ_SEED=random FUZZ_TIMEOUT=3600 \
+		$(BIN)/python -m pytest tests/test_api_fuzz.py -s $(PYTEST_ARGS)

@@ -2,19 +2,54 @@
 Keeper works with no services; the beat schedule lives here (STYLE.md §9)."""
 
 import os
+from datetime import UTC, datetime
 
-from celery import Celery
+from celery import Celery, Task
 from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keeper.settings")
 
-app = Celery("keeper")
+
+class ScheduleBeyondVisibility(ValueError):
+    """A task asked to wait longer than the broker keeps an unacknowledged message hidden."""
+
+
+def _delay_seconds(countdown, eta) -> float:
+    if countdown is not None:
+        return float(countdown)
+    if eta is None:
+        return 0.0
+    if isinstance(eta, str):
+        eta = datetime.fromisoformat(eta)
+    if eta.tzinfo is None:
+        eta = eta.replace(tzinfo=UTC)
+    return (eta - datetime.now(UTC)).total_seconds()
+
+
+class KeeperTask(Task):
+    """Refuses a countdown or eta past the broker's visibility timeout. Redis holds a message
+    that a worker took but has not acknowledged (acks_late) for that long, then hands it to
+    another worker; a task waiting out a longer eta in a worker's memory would be handed out
+    again and again, and run more than once. Retries go through here too."""
+
+    def apply_async(self, args=None, kwargs=None, task_id=None, producer=None, link=None, link_error=None, **options):
+        limit = self.app.conf.broker_transport_options.get("visibility_timeout", 3600)
+        wait = _delay_seconds(options.get("countdown"), options.get("eta"))
+        if wait > limit:
+            raise ScheduleBeyondVisibility(
+                f"{self.name} scheduled {wait:.0f}s ahead, past the broker's visibility timeout of {limit}s."
+            )
+        return super().apply_async(args, kwargs, task_id, producer, link, link_error, **options)
+
+
+app = Celery("keeper", task_cls=KeeperTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
 def beat_schedule() -> dict:
-    """Times are in TIME_ZONE (CELERY_TIMEZONE): the sweep every few minutes, the digest each morning."""
+    """Times are in TIME_ZONE (CELERY_TIMEZONE): the sweep every few minutes, the digest each
+    morning, and the outbox every minute for emails a redelivered task wrote after its sweep."""
     from celery.schedules import crontab
     from django.conf import settings
 
@@ -30,6 +65,10 @@ def beat_schedule() -> dict:
         "candidate-retention": {
             "task": "audit.tasks.retention_sweep_task",
             "schedule": crontab(hour=settings.RETENTION_HOUR, minute=30),
+        },
+        "outbox-delivery": {
+            "task": "keeper.tasks.outbox_deliver_task",
+            "schedule": crontab(minute="*"),
         },
     }
 

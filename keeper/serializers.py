@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from keeper.api import JSONInput, QueryInput
 from keeper.roles import Role, role_names
 
 
@@ -23,7 +24,7 @@ class UserSerializer(serializers.ModelSerializer):
         return [role.value for role in Role if role.value in names]
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(JSONInput):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
@@ -32,5 +33,5 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
 
 
-class RoleFilterSerializer(serializers.Serializer):
+class RoleFilterSerializer(QueryInput):
     role = serializers.ChoiceField(choices=Role.choices, required=False)

@@ -148,6 +148,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "keeper@localhost")
+# Django's file-based backend writes each email under this folder (the worker crash test reads them back).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or None
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Celery (PRODUCT.md §6): no broker configured means tasks run eagerly in-process.
@@ -220,6 +222,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents its error answers too (keeper/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "keeper.schema.document_errors"],
     "ENUM_NAME_OVERRIDES": {
         "RubricStatusEnum": "rubric.models.Rubric.Status",
         "LoopStatusEnum": "loops.models.Loop.Status",

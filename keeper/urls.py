@@ -61,6 +61,8 @@ web_pages = [
     path("rubric/", rubric_page, name="rubric-page"),
 ]
 
+handler404 = "keeper.views.not_found"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", include("nested_admin.urls")),

@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from keeper.api import JSONInput, QueryInput
 from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
 from rubric.models import Rubric
 
@@ -18,7 +19,7 @@ class CandidateSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "email", "level"]
 
 
-class CandidateInput(serializers.Serializer):
+class CandidateInput(JSONInput):
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField(max_length=254)
     level = serializers.SlugField(max_length=40)
@@ -63,7 +64,7 @@ class RoundSerializer(serializers.ModelSerializer):
     slug = serializers.CharField(source="rubric_round.slug", read_only=True)
     name = serializers.CharField(source="rubric_round.name", read_only=True)
     kind = serializers.CharField(source="rubric_round.kind", read_only=True)
-    duration_minutes = serializers.IntegerField(source="rubric_round.duration_minutes", read_only=True)
+    duration_minutes = serializers.IntegerField(source="rubric_round.duration_minutes", read_only=True, allow_null=True)
     is_decision_round = serializers.BooleanField(source="rubric_round.is_decision_round", read_only=True)
     outcome = serializers.SerializerMethodField()
     assignments = AssignmentSerializer(many=True, read_only=True)
@@ -185,7 +186,7 @@ class VisibleCandidateField(serializers.PrimaryKeyRelatedField):
         return candidates_visible_to(self.context["request"].user)
 
 
-class LoopInput(serializers.Serializer):
+class LoopInput(JSONInput):
     candidate = VisibleCandidateField()
     hiring_manager = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
     recruiter = serializers.PrimaryKeyRelatedField(
@@ -200,18 +201,18 @@ class LoopInput(serializers.Serializer):
 ID_MAX = 2**63 - 1  # the largest id a database column holds; larger ones are a 400, not a 500
 
 
-class LoopListQuery(serializers.Serializer):
+class LoopListQuery(QueryInput):
     status = serializers.ChoiceField(choices=Loop.Status.choices, required=False)
     pace = serializers.ChoiceField(choices=Loop.Pace.choices, required=False)
     hiring_manager = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False)
     candidate = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False)
 
 
-class LoopMoveInput(serializers.Serializer):
+class LoopMoveInput(JSONInput):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class RoundInput(serializers.Serializer):
+class RoundInput(JSONInput):
     scheduled_start = serializers.DateTimeField(required=False)
     scheduled_end = serializers.DateTimeField(required=False, allow_null=True)
     status = serializers.ChoiceField(
@@ -244,11 +245,11 @@ def _plausible(moment):
     return moment
 
 
-class OutcomeInput(serializers.Serializer):
+class OutcomeInput(JSONInput):
     outcome = serializers.ChoiceField(choices=Round.Outcome.choices)
 
 
-class AssignmentInput(serializers.Serializer):
+class AssignmentInput(JSONInput):
     interviewer = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
     questions = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, allow_null=True, max_length=50
@@ -259,7 +260,7 @@ class AssignmentInput(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
-class AssignmentUpdateInput(serializers.Serializer):
+class AssignmentUpdateInput(JSONInput):
     questions = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=50)
     values_in_focus = serializers.ListField(child=serializers.SlugField(max_length=60), required=False, max_length=50)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)

@@ -6,6 +6,12 @@ from django.http import QueryDict
 NOT_ASSESSED = "na"
 
 
+def _whole_number(text: str | None) -> int | str | None:
+    """A form posts every rating as text; the API's body takes numbers (anything else stays as
+    it was, for the validation to name)."""
+    return int(text) if text and text.isdigit() else text
+
+
 def content_from_post(post: QueryDict, *, values: list[str], criteria: list[int], failure_modes: list[int]) -> dict:
     """The scorecard content a posted form describes, in the shape ``ScorecardContentInput`` validates."""
     value_ratings = []
@@ -15,11 +21,15 @@ def content_from_post(post: QueryDict, *, values: list[str], criteria: list[int]
         if choice == NOT_ASSESSED:
             value_ratings.append({"value": slug, "rating": None, "evidence": evidence})
         elif choice:
-            value_ratings.append({"value": slug, "rating": choice, "evidence": evidence})
+            value_ratings.append({"value": slug, "rating": _whole_number(choice), "evidence": evidence})
         elif evidence.strip():
             value_ratings.append({"value": slug, "evidence": evidence})
     criterion_ratings = [
-        {"criterion": cid, "rating": post.get(f"crit-rating-{cid}") or None, "notes": post.get(f"crit-notes-{cid}", "")}
+        {
+            "criterion": cid,
+            "rating": _whole_number(post.get(f"crit-rating-{cid}")) or None,
+            "notes": post.get(f"crit-notes-{cid}", ""),
+        }
         for cid in criteria
         if post.get(f"crit-rating-{cid}") or post.get(f"crit-notes-{cid}", "").strip()
     ]

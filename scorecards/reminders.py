@@ -1,18 +1,19 @@
 """Chasing overdue scorecards and the hiring managers' daily digest (PRODUCT.md §6).
 
-Each send claims a unique row in the same transaction as the email, so a sweep run twice,
-by beat and by an operator at once, or retried after a crash, sends nothing twice."""
+Each send claims a unique row and writes its email to the outbox (``keeper.mail``) in one
+transaction, so a sweep run twice, by beat and by an operator at once, or redelivered after
+a worker was killed mid-task, sends nothing twice and loses nothing."""
 
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from keeper.mail import email_enqueue
 from keeper.roles import Role
 from loops.models import Loop, Round
 from scorecards.models import DigestSent, Reminder, Scorecard
@@ -56,13 +57,13 @@ def scorecard_link(scorecard_id: int) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("scorecard-page", args=[scorecard_id])
 
 
-def _claim(scorecard: Scorecard, stage: str, on: date, recipient: str) -> bool:
+def _claim(scorecard: Scorecard, stage: str, on: date, recipient: str) -> Reminder | None:
+    """The reminder's idempotency row, or None when it was claimed before (its unique constraint)."""
     try:
         with transaction.atomic():
-            Reminder.objects.create(scorecard=scorecard, stage=stage, sent_on=on, recipient=recipient)
+            return Reminder.objects.create(scorecard=scorecard, stage=stage, sent_on=on, recipient=recipient)
     except IntegrityError:
-        return False
-    return True
+        return None
 
 
 @transaction.atomic
@@ -89,19 +90,19 @@ def scorecard_remind(*, scorecard_id: int, now: datetime) -> list[str]:
     on = timezone.localdate(now)
     sent = []
     interviewer = scorecard.interviewer
-    if _claim(scorecard, stage, on, interviewer.email):
-        _send_interviewer_reminder(scorecard, stage)
+    if claimed := _claim(scorecard, stage, on, interviewer.email):
+        _send_interviewer_reminder(claimed, scorecard, stage)
         sent.append(stage)
     days_overdue = (now - _overdue_since(scorecard)) / timedelta(days=1)
     if days_overdue >= settings.REMINDER_ESCALATE_AFTER_DAYS:
         manager = scorecard.loop.hiring_manager
-        if _claim(scorecard, Reminder.Stage.ESCALATION, on, manager.email):
-            _send_escalation(scorecard, int(days_overdue))
+        if claimed := _claim(scorecard, Reminder.Stage.ESCALATION, on, manager.email):
+            _send_escalation(claimed, scorecard, int(days_overdue))
             sent.append(Reminder.Stage.ESCALATION)
     return sent
 
 
-def _send_interviewer_reminder(scorecard: Scorecard, stage: str) -> None:
+def _send_interviewer_reminder(reminder: Reminder, scorecard: Scorecard, stage: str) -> None:
     round_name = scorecard.round.rubric_round.name
     candidate = scorecard.loop.candidate.name
     if stage == Reminder.Stage.RATINGS:
@@ -117,15 +118,15 @@ def _send_interviewer_reminder(scorecard: Scorecard, stage: str) -> None:
         "Ratings are most accurate while the interview is fresh. Open the scorecard here:\n"
         f"{scorecard_link(scorecard.pk)}\n\n— Keeper\n"
     )
-    send_mail(
+    email_enqueue(
+        key=f"reminder:{reminder.pk}",
         subject=f"Scorecard overdue: {candidate}, {round_name}",
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[scorecard.interviewer.email],
+        body=body,
+        to=[scorecard.interviewer.email],
     )
 
 
-def _send_escalation(scorecard: Scorecard, days: int) -> None:
+def _send_escalation(reminder: Reminder, scorecard: Scorecard, days: int) -> None:
     manager = scorecard.loop.hiring_manager
     interviewer = scorecard.interviewer.get_full_name() or scorecard.interviewer.username
     round_name = scorecard.round.rubric_round.name
@@ -135,11 +136,11 @@ def _send_escalation(scorecard: Scorecard, days: int) -> None:
         f"{days} day{'s' if days != 1 else ''}. They have been reminded daily.\n\n"
         f"Scorecard: {scorecard_link(scorecard.pk)}\n\n— Keeper\n"
     )
-    send_mail(
+    email_enqueue(
+        key=f"reminder:{reminder.pk}",
         subject=f"Overdue scorecard on your loop: {scorecard.loop.candidate.name}",
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[manager.email],
+        body=body,
+        to=[manager.email],
     )
 
 
@@ -181,7 +182,7 @@ def hiring_manager_digest(*, user_id: int, now: datetime) -> bool:
         return False
     try:
         with transaction.atomic():
-            DigestSent.objects.create(user=manager, sent_on=today, items=len(cards) + len(loops))
+            claimed = DigestSent.objects.create(user=manager, sent_on=today, items=len(cards) + len(loops))
     except IntegrityError:
         return False
     lines = [f"Hello {manager.get_full_name() or manager.username},", ""]
@@ -203,11 +204,11 @@ def hiring_manager_digest(*, user_id: int, now: datetime) -> bool:
             )
         lines.append("")
     lines.append("— Keeper")
-    send_mail(
+    email_enqueue(
+        key=f"digest:{claimed.pk}",
         subject=f"Keeper digest: {len(cards)} overdue scorecard{'s' if len(cards) != 1 else ''}, "
         f"{len(loops)} loop{'s' if len(loops) != 1 else ''} against the window",
-        message="\n".join(lines) + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[manager.email],
+        body="\n".join(lines) + "\n",
+        to=[manager.email],
     )
     return True

@@ -4,6 +4,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from keeper.api import JSONInput, QueryInput
 from loops.serializers import ID_MAX
 from rubric.selectors import rubric_structure
 from scorecards.models import KeeperSignal, Recommendation, Scorecard, ScorecardRevision
@@ -50,8 +51,8 @@ class ScorecardSerializer(serializers.ModelSerializer):
     keeper = serializers.SerializerMethodField()
     summary = serializers.CharField(source="current_revision.summary", read_only=True)
     revision = serializers.IntegerField(source="current_revision.number", read_only=True)
-    ratings_due_at = serializers.DateTimeField(source="round.ratings_due_at", read_only=True)
-    evidence_due_at = serializers.DateTimeField(source="round.evidence_due_at", read_only=True)
+    ratings_due_at = serializers.DateTimeField(source="round.ratings_due_at", read_only=True, allow_null=True)
+    evidence_due_at = serializers.DateTimeField(source="round.evidence_due_at", read_only=True, allow_null=True)
     due_at = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     values_in_focus = serializers.SerializerMethodField()
@@ -172,7 +173,7 @@ class RedFlagIn(serializers.Serializer):
     note = serializers.CharField(allow_blank=True, required=False, default="", max_length=TEXT_LIMIT)
 
 
-class ScorecardContentInput(serializers.Serializer):
+class ScorecardContentInput(JSONInput):
     value_ratings = ValueRatingIn(many=True, required=False, max_length=50)
     criterion_ratings = CriterionRatingIn(many=True, required=False, max_length=200)
     red_flags = RedFlagIn(many=True, required=False, max_length=50)
@@ -185,7 +186,7 @@ class ScorecardDraftInput(ScorecardContentInput):
     version = serializers.IntegerField(min_value=1, help_text="The version you read; a stale one answers 409.")
 
 
-class ScorecardSubmitInput(serializers.Serializer):
+class ScorecardSubmitInput(JSONInput):
     version = serializers.IntegerField(min_value=1, required=False)
 
 
@@ -194,7 +195,7 @@ class ScorecardAmendmentInput(ScorecardContentInput):
     version = serializers.IntegerField(min_value=1, required=False)
 
 
-class ScorecardListQuery(serializers.Serializer):
+class ScorecardListQuery(QueryInput):
     loop = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False)
     mine = serializers.BooleanField(required=False)
     status = serializers.ChoiceField(choices=Scorecard.Status.choices, required=False)
@@ -239,7 +240,7 @@ class KitSerializer(serializers.Serializer):
     scale = serializers.DictField(child=serializers.CharField())
 
 
-class DecisionInput(serializers.Serializer):
+class DecisionInput(JSONInput):
     decision = serializers.ChoiceField(choices=["keep", "do_not_keep"])
     rationale = serializers.CharField(allow_blank=True, max_length=TEXT_LIMIT)
     answers = serializers.DictField(

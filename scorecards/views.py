@@ -146,7 +146,7 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(KitSerializer(scorecard_kit(self.get_object())).data)
 
     @extend_schema(responses={200: RevisionSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # every revision at once: no page parameters
     def history(self, request, pk=None):
         """Every revision: the original as submitted, then each amendment with its reason."""
         scorecard = self.get_object()

@@ -84,3 +84,28 @@ def bulk_submitted_scorecards(loop: Loop, count: int, slug: str = "behavioral", 
 
 def first_round(loop: Loop) -> Round:
     return loop.rounds.order_by("order").first()
+
+
+def bulk_overdue_drafts(loop: Loop, count: int, *, ratings_due_at, evidence_due_at, slug: str = "coding") -> list:
+    """``count`` interviewers on one round, each with an empty draft scorecard, the round's
+    deadlines set as given: what the reminder sweep chases."""
+    round_ = loop.rounds.get(rubric_round__slug=slug)
+    Round.objects.filter(pk=round_.pk).update(
+        status="scheduled",
+        scheduled_start=ratings_due_at - timezone.timedelta(hours=2),
+        scheduled_end=ratings_due_at - timezone.timedelta(hours=1),
+        ratings_due_at=ratings_due_at,
+        evidence_due_at=evidence_due_at,
+    )
+    people = bulk_interviewers(count, prefix=f"late{round_.pk}-{uuid.uuid4().hex[:8]}-")
+    assignments = Assignment.objects.bulk_create(Assignment(round=round_, interviewer=p) for p in people)
+    cards = Scorecard.objects.bulk_create(
+        Scorecard(assignment=a, loop=loop, round=round_, interviewer_id=a.interviewer_id) for a in assignments
+    )
+    revisions = ScorecardRevision.objects.bulk_create(
+        ScorecardRevision(scorecard=c, number=1, author_id=c.interviewer_id) for c in cards
+    )
+    for card, revision in zip(cards, revisions, strict=True):
+        card.current_revision = revision
+    Scorecard.objects.bulk_update(cards, ["current_revision"])
+    return cards

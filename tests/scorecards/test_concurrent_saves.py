@@ -1,33 +1,19 @@
-"""Twenty people (or tabs) saving one draft at once: the conditional update lets exactly
+"""Fifty people (or tabs) saving one draft at once: the conditional update lets exactly
 one save per version through, and the stored text is entirely the winner's."""
 
-import os
-import threading
-
 import pytest
-from django.db import connection, connections
-from rest_framework.test import APIClient
 
 from scorecards.models import Scorecard
+from tests.concurrency import MAX_THREADS, at_once, requires_postgres, statuses, token_client, token_for
 from tests.conftest import assign
 
-THREADS = 20
 ROUNDS_OF_SAVES = 3
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql" and os.environ.get("CI") != "true",
-    reason="row-level concurrency is proven on PostgreSQL (CI runs it there, never skipped)",
-)
+pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 
 
-def save_at_once(scorecard_id: int, author, version: int) -> list[tuple[int, int, dict]]:
-    barrier = threading.Barrier(THREADS)
-    results: list[tuple[int, int, dict]] = []
-    lock = threading.Lock()
-
-    def save(writer: int) -> None:
-        client = APIClient()
-        client.force_authenticate(author)
+def save_at_once(scorecard_id: int, key: str, version: int) -> list:
+    def save(writer: int):
         body = {
             "version": version,
             "summary": f"summary from writer {writer} at version {version}",
@@ -36,33 +22,23 @@ def save_at_once(scorecard_id: int, author, version: int) -> list[tuple[int, int
                 {"value": "innovation", "rating": 1 + (writer + 1) % 4, "evidence": f"more from writer {writer}"},
             ],
         }
-        try:
-            barrier.wait()
-            response = client.patch(f"/api/v1/scorecards/{scorecard_id}/", body, format="json")
-            with lock:
-                results.append((writer, response.status_code, response.json()))
-        finally:
-            connections.close_all()
+        return token_client(key).patch(f"/api/v1/scorecards/{scorecard_id}/", body, format="json")
 
-    threads = [threading.Thread(target=save, args=(writer,)) for writer in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return at_once(MAX_THREADS, save)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_twenty_concurrent_saves_leave_one_winner_per_version_and_no_mixed_text(loop, alice):
+def test_fifty_concurrent_saves_leave_one_winner_per_version_and_no_mixed_text(loop, alice):
     scorecard = assign(loop, "coding", alice)
+    key = token_for(alice)
 
     for version in range(1, ROUNDS_OF_SAVES + 1):
-        results = save_at_once(scorecard.pk, alice, version)
+        answers = save_at_once(scorecard.pk, key, version)
 
-        statuses = sorted(status for _, status, _ in results)
-        assert statuses == [200] + [409] * (THREADS - 1), statuses
-        (winner,) = [writer for writer, status, _ in results if status == 200]
-        assert all(body["current_version"] == version + 1 for _, status, body in results if status == 409)
+        counts = statuses(answers)
+        print(f"\nsaves x{MAX_THREADS} at version {version}: {dict(counts)}")
+        assert counts == {200: 1, 409: MAX_THREADS - 1}, counts
+        (winner,) = [writer for writer, answer in enumerate(answers) if answer.status_code == 200]
+        assert all(a.json()["current_version"] == version + 1 for a in answers if a.status_code == 409)
         stored = Scorecard.objects.select_related("current_revision").get(pk=scorecard.pk)
         assert stored.version == version + 1
         assert stored.current_revision.summary == f"summary from writer {winner} at version {version}"

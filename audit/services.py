@@ -23,11 +23,12 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from audit.models import Erasure
 from keeper.errors import Conflict, Invalid
+from keeper.models import OutgoingEmail
 from loops import models as loop_models
 from loops.detail import loop_detail_forget
 from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
@@ -259,6 +260,7 @@ def candidate_anonymize(
     )
     count(TimelineEvent, _scrub_timeline(TimelineEvent.objects.filter(loop_id__in=rows.loops), names, label))
     count(LogEntry, _scrub_admin_log(rows, names, label))
+    count(OutgoingEmail, _scrub_outbox(names, label))
     # The API keeps each loop's detail rendered (loops.detail); these writes record no timeline
     # event, so its kept copy is dropped once they are committed, not served from memory.
     transaction.on_commit(lambda loops=tuple(rows.loops): loop_detail_forget(*loops))
@@ -329,6 +331,23 @@ def _scrub_timeline(queryset: QuerySet, names: list[str], label: str) -> int:
             event.detail, event.data = detail, data
             changed.append(event)
     TimelineEvent.objects.bulk_update(changed, ["detail", "data"])
+    return len(changed)
+
+
+def _scrub_outbox(names: list[str], label: str) -> int:
+    """Reminders and digests quote the candidate's name in the emails the outbox keeps
+    (keeper.mail); a digest names several candidates, so only theirs is replaced."""
+    quoting = Q()
+    for name in names:
+        quoting |= Q(subject__icontains=name) | Q(body__icontains=name)
+    changed = []
+    for email in OutgoingEmail.objects.filter(quoting).only("pk", "subject", "body"):
+        email.subject, email.body = (
+            _replace_names(email.subject, names, label),
+            _replace_names(email.body, names, label),
+        )
+        changed.append(email)
+    OutgoingEmail.objects.bulk_update(changed, ["subject", "body"])
     return len(changed)
 
 

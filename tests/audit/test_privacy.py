@@ -11,6 +11,8 @@ from django.utils import timezone
 from audit.models import Erasure
 from audit.services import REMOVED, candidates_due_for_anonymization, retention_sweep
 from audit.tasks import retention_sweep_task
+from keeper.mail import email_enqueue
+from keeper.models import OutgoingEmail
 from loops.models import Candidate, Loop, TimelineEvent
 from loops.services import loop_move, loop_open
 from scorecards.models import ScorecardRevision, ValueRating
@@ -197,8 +199,17 @@ def test_retention_leaves_no_trace_of_the_candidate_anywhere_and_keeps_the_numbe
     active = kept_candidate("Keepk7active", hana, bob, status=None)
     with time_machine.travel(start + timedelta(days=DAYS - 3), tick=False):
         recent = kept_candidate("Keepk7recent", hana, bob, status=Loop.Status.WITHDRAWN)
+    # Reminders and digests quote the candidate in the emails the outbox keeps (keeper.mail): one
+    # in the words a digest uses, beside another candidate's line that must stay as it is.
+    email_enqueue(
+        key="digest:canary",
+        subject=f"Overdue scorecard on your loop: {candidate.name}",
+        body=f"- {candidate.name}, Coding: Alice Ng\n- {hired.candidate.name}, Coding: Bob Ruiz\n",
+        to=[hana.email],
+    )
     before = places_holding(MARK)
     figures = org_figures()
+    assert ("keeper_outgoingemail", "body") in before
     assert ("loops_candidate", "name") in before
     assert {"scorecards_valueratingevent", "scorecards_keeperdecision", "loops_timelineevent"} <= {t for t, _ in before}
     assert ("django_admin_log", "object_repr") in before
@@ -211,6 +222,7 @@ def test_retention_leaves_no_trace_of_the_candidate_anywhere_and_keeps_the_numbe
     assert (anonymized, again) == (1, 0)
     assert places_holding(MARK) == []
     assert org_figures() == figures
+    assert hired.candidate.name in OutgoingEmail.objects.get(key="digest:canary").body
     candidate.refresh_from_db()
     assert candidate.name == f"Anonymized candidate #{candidate.pk}"
     assert candidate.email == ""

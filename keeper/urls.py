@@ -13,6 +13,9 @@ from scorecards.views import AssignmentViewSet, RoundViewSet, ScorecardViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+# No ".json"-style aliases of every route: each path the API answers is in the access matrix
+# (tests/security/test_access_matrix.py), and the aliases doubled that surface for no client.
+router.include_format_suffixes = False
 router.register("rubrics", RubricViewSet, basename="rubric")
 router.register("candidates", CandidateViewSet, basename="candidate")
 router.register("loops", LoopViewSet, basename="loop")

@@ -16,6 +16,7 @@ class CandidateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Candidate
         fields = ["id", "name", "email", "level"]
+        read_only_fields = fields  # an answer's shape; input is CandidateInput
 
 
 class CandidateInput(serializers.Serializer):
@@ -33,6 +34,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assignment
         fields = ["id", "round", "interviewer", "questions", "values_in_focus", "scorecard", "notes"]
+        read_only_fields = fields  # an answer's shape; input is AssignmentInput or AssignmentUpdateInput
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_questions(self, obj: Assignment) -> list[int]:
@@ -87,6 +89,7 @@ class RoundSerializer(serializers.ModelSerializer):
             "completed_at",
             "assignments",
         ]
+        read_only_fields = fields  # an answer's shape; input is RoundInput or OutcomeInput
 
     @extend_schema_field(serializers.ChoiceField(choices=Round.Outcome.choices, allow_null=True))
     def get_outcome(self, obj: Round) -> str | None:
@@ -138,6 +141,7 @@ class LoopSummarySerializer(serializers.ModelSerializer):
             "current_round",
             "closed_on",
         ]
+        read_only_fields = fields  # an answer's shape; input is LoopInput or LoopMoveInput
 
     def get_weeks_elapsed(self, obj: Loop) -> float:
         return obj.weeks_elapsed(self.context.get("today"))
@@ -154,6 +158,7 @@ class LoopDetailSerializer(LoopSummarySerializer):
 
     class Meta(LoopSummarySerializer.Meta):
         fields = [*LoopSummarySerializer.Meta.fields, "at_risk_from", "rounds", "coverage", "timeline"]
+        read_only_fields = fields
 
     @extend_schema_field(CoverageSerializer)
     def get_coverage(self, obj: Loop) -> dict:

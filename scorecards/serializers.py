@@ -81,6 +81,9 @@ class ScorecardSerializer(serializers.ModelSerializer):
             "overdue",
             "submitted_at",
         ]
+        # An answer's shape: the server owns all of it; what a client writes comes in through
+        # ScorecardDraftInput and ScorecardAmendmentInput (the schema marks these readOnly).
+        read_only_fields = fields
 
     def _rows(self, obj: Scorecard, serializer, relation: str) -> list:
         structure = rubric_structure(obj.loop.rubric)
@@ -250,12 +253,14 @@ class DecisionInput(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    decision = serializers.CharField()
-    rationale = serializers.CharField()
-    answers = serializers.DictField(child=serializers.CharField())
-    by = serializers.IntegerField()
-    by_name = serializers.CharField()
-    at = serializers.DateTimeField()
+    """The recorded decision, as answered; input is DecisionInput."""
+
+    decision = serializers.CharField(read_only=True)
+    rationale = serializers.CharField(read_only=True)
+    answers = serializers.DictField(child=serializers.CharField(), read_only=True)
+    by = serializers.IntegerField(read_only=True)
+    by_name = serializers.CharField(read_only=True)
+    at = serializers.DateTimeField(read_only=True)
 
 
 class SummaryValueSerializer(serializers.Serializer):

@@ -35,13 +35,12 @@ from django.urls import URLResolver, get_resolver, resolve
 from rest_framework.test import APIClient
 
 from tests.conftest import round_of
-from tests.security.world import PANEL, ROLES, World, rolled_back
+from tests.security.world import CANARY_PATTERN, PANEL, ROLES, World, rolled_back
 
 pytestmark = pytest.mark.django_db
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 OUT_OF_SCOPE = re.compile(r"^(admin/|accounts/|api/schema/|api/docs/|api/redoc/|healthz$|bench/)")
-CANARY = re.compile(r"canary_[a-z0-9_]+?_x")
 
 
 def table(text: str) -> dict[str, dict[str, int]]:
@@ -562,7 +561,7 @@ def test_every_route_answers_every_role_as_its_table_says(world, clients, row, r
             response = call(client, row, method, target, body)
             PROBED.count += 1
             answers[relation] = response
-            leaked = set(CANARY.findall(response.content.decode(errors="replace"))) & forbidden
+            leaked = set(CANARY_PATTERN.findall(response.content.decode(errors="replace"))) & forbidden
             if leaked:
                 problems.append(f"{method} {relation}: leaks {sorted(leaked)}")
             if served:

@@ -11,6 +11,7 @@ The cast of tests/conftest.py plays the roles: alice interviews, hana is a hirin
 who also interviews, dora a director who also interviews, rick a recruiter who also
 interviews, ada an admin (who may not be assigned), eve an interviewer in no loop."""
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,6 +57,9 @@ PANEL = {
 LEADS = {"hana", "rick", "dora", "ada"}  # the hiring team of loops A, B and D: they read every note and timeline
 
 
+CANARY_PATTERN = re.compile(r"canary_[a-z0-9_]+?_x")
+
+
 def canary(key: str) -> str:
     """A string found nowhere else: the key is closed by ``_x`` so no canary contains another."""
     return f"canary_{key}_x"
@@ -80,7 +84,9 @@ class World:
         return self.cards[(who, letter)]
 
     def forbidden_canaries(self, role: str) -> list[str]:
-        username = ROLES[role]
+        return self.forbidden_canaries_of(ROLES[role])
+
+    def forbidden_canaries_of(self, username: str | None) -> list[str]:
         return [text for text, readers in self.readers.items() if username not in readers]
 
 

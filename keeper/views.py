@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.views import LoginView
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -9,6 +10,7 @@ from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,6 +19,15 @@ from keeper.roles import Role, in_hiring_team_role
 from keeper.selectors import users_visible_to
 from keeper.serializers import RoleFilterSerializer, TokenRequestSerializer, TokenSerializer, UserSerializer
 from keeper.throttle import client_address, sign_in_blocked, sign_in_failed
+
+
+def not_found(request, exception):
+    """A path nothing answers (say ``/api/v1/loops/abc/decision/``): under /api/ the same JSON
+    as any API 404 (PRODUCT.md §7: every error in one shape), elsewhere the page."""
+    if request.path.startswith("/api/"):
+        body = JSONRenderer().render({"detail": "Not found."})
+        return HttpResponseNotFound(body, content_type="application/json")
+    return defaults.page_not_found(request, exception)
 
 
 @never_cache

@@ -173,8 +173,19 @@ class LoopDetailSerializer(LoopSummarySerializer):
         return TimelineEventSerializer(obj.timeline.all(), many=True).data
 
 
+ID_MAX = 2**63 - 1  # the largest id a database column holds; larger ones are a 400, not a 500
+
+
 @extend_schema_field(OpenApiTypes.INT)
-class VisibleCandidateField(serializers.PrimaryKeyRelatedField):
+class IdField(serializers.PrimaryKeyRelatedField):
+    """An object's id, which is a whole number: 1.5 or true is refused, not read as object 1."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("pk_field", serializers.IntegerField(min_value=1, max_value=ID_MAX))
+        super().__init__(**kwargs)
+
+
+class VisibleCandidateField(IdField):
     """A candidate id, resolved through the caller's visibility: an unseen one reads as unknown."""
 
     def get_queryset(self):
@@ -185,17 +196,10 @@ class VisibleCandidateField(serializers.PrimaryKeyRelatedField):
 
 class LoopInput(serializers.Serializer):
     candidate = VisibleCandidateField()
-    hiring_manager = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
-    recruiter = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True
-    )
-    rubric = serializers.PrimaryKeyRelatedField(
-        queryset=Rubric.objects.exclude(status=Rubric.Status.DRAFT), required=False, allow_null=True
-    )
+    hiring_manager = IdField(queryset=get_user_model().objects.filter(is_active=True))
+    recruiter = IdField(queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True)
+    rubric = IdField(queryset=Rubric.objects.exclude(status=Rubric.Status.DRAFT), required=False, allow_null=True)
     started_on = serializers.DateField(required=False, allow_null=True)
-
-
-ID_MAX = 2**63 - 1  # the largest id a database column holds; larger ones are a 400, not a 500
 
 
 class LoopListQuery(serializers.Serializer):
@@ -247,7 +251,7 @@ class OutcomeInput(serializers.Serializer):
 
 
 class AssignmentInput(serializers.Serializer):
-    interviewer = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
+    interviewer = IdField(queryset=get_user_model().objects.filter(is_active=True))
     questions = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, allow_null=True, max_length=50
     )

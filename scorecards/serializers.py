@@ -9,6 +9,7 @@ from rubric.selectors import rubric_structure
 from scorecards.models import KeeperSignal, Recommendation, Scorecard, ScorecardRevision
 
 TEXT_LIMIT = 20_000
+VERSION_MAX = 2**31 - 1  # the largest version the column holds: above it a 400 naming the field, not a 409
 
 
 class ValueRatingOut(serializers.Serializer):
@@ -185,16 +186,18 @@ class ScorecardContentInput(serializers.Serializer):
 
 
 class ScorecardDraftInput(ScorecardContentInput):
-    version = serializers.IntegerField(min_value=1, help_text="The version you read; a stale one answers 409.")
+    version = serializers.IntegerField(
+        min_value=1, max_value=VERSION_MAX, help_text="The version you read; a stale one answers 409."
+    )
 
 
 class ScorecardSubmitInput(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1, required=False)
+    version = serializers.IntegerField(min_value=1, max_value=VERSION_MAX, required=False)
 
 
 class ScorecardAmendmentInput(ScorecardContentInput):
     reason = serializers.CharField(max_length=TEXT_LIMIT)
-    version = serializers.IntegerField(min_value=1, required=False)
+    version = serializers.IntegerField(min_value=1, max_value=VERSION_MAX, required=False)
 
 
 class ScorecardListQuery(serializers.Serializer):

@@ -333,22 +333,22 @@ AMEND_FORM = {"reason": "probe", "summary": "probe", "recommendation": "yes", "k
 
 ROWS = [
     # API: scorecards
-    Row("api/v1/scorecards/(?P<pk>[^/.]+)/$", "/api/v1/scorecards/{card}/", "card",
+    Row("api/v1/scorecards/(?P<pk>[0-9]+)/$", "/api/v1/scorecards/{card}/", "card",
         {**reads(CARD_READ), "PATCH": (CARD_EDIT, edit_body)}),
-    Row("api/v1/scorecards/(?P<pk>[^/.]+)/submit/$", "/api/v1/scorecards/{card}/submit/", "card",
+    Row("api/v1/scorecards/(?P<pk>[0-9]+)/submit/$", "/api/v1/scorecards/{card}/submit/", "card",
         {"POST": (CARD_EDIT, {})}),
-    Row("api/v1/scorecards/(?P<pk>[^/.]+)/amendments/$", "/api/v1/scorecards/{card}/amendments/", "card",
+    Row("api/v1/scorecards/(?P<pk>[0-9]+)/amendments/$", "/api/v1/scorecards/{card}/amendments/", "card",
         {"POST": (CARD_AMEND, AMEND_BODY)}),
-    Row("api/v1/scorecards/(?P<pk>[^/.]+)/kit/$", "/api/v1/scorecards/{card}/kit/", "card", reads(CARD_READ)),
-    Row("api/v1/scorecards/(?P<pk>[^/.]+)/history/$", "/api/v1/scorecards/{card}/history/", "card",
+    Row("api/v1/scorecards/(?P<pk>[0-9]+)/kit/$", "/api/v1/scorecards/{card}/kit/", "card", reads(CARD_READ)),
+    Row("api/v1/scorecards/(?P<pk>[0-9]+)/history/$", "/api/v1/scorecards/{card}/history/", "card",
         reads(CARD_READ)),
     # API: loops, the summary and the decision
-    Row("api/v1/loops/(?P<pk>[^/.]+)/$", "/api/v1/loops/{loop}/", "loop", reads(LOOP_READ)),
-    Row("api/v1/loops/(?P<pk>[^/.]+)/hold/$", "/api/v1/loops/{loop}/hold/", "loop",
+    Row("api/v1/loops/(?P<pk>[0-9]+)/$", "/api/v1/loops/{loop}/", "loop", reads(LOOP_READ)),
+    Row("api/v1/loops/(?P<pk>[0-9]+)/hold/$", "/api/v1/loops/{loop}/hold/", "loop",
         {"POST": (LOOP_COORDINATE, {"reason": "probe"})}),
-    Row("api/v1/loops/(?P<pk>[^/.]+)/resume/$", "/api/v1/loops/{loop}/resume/", "loop",
+    Row("api/v1/loops/(?P<pk>[0-9]+)/resume/$", "/api/v1/loops/{loop}/resume/", "loop",
         {"POST": (LOOP_RESUME, {})}),
-    Row("api/v1/loops/(?P<pk>[^/.]+)/withdraw/$", "/api/v1/loops/{loop}/withdraw/", "loop",
+    Row("api/v1/loops/(?P<pk>[0-9]+)/withdraw/$", "/api/v1/loops/{loop}/withdraw/", "loop",
         {"POST": (LOOP_COORDINATE, {"reason": "probe"})}),
     Row("api/v1/loops/<int:pk>/keeper-summary/", "/api/v1/loops/{loop}/keeper-summary/", "loop",
         reads(SUMMARY_READ)),
@@ -357,19 +357,19 @@ ROWS = [
     Row("api/v1/loops/<int:pk>/decision/", "/api/v1/loops/{loop}/decision/", "loop",
         {"POST": (DECISION, {"decision": "do_not_keep", "rationale": "probe"})}),
     # API: rounds and assignments
-    Row("api/v1/rounds/(?P<pk>[^/.]+)/$", "/api/v1/rounds/{round}/", "round",
+    Row("api/v1/rounds/(?P<pk>[0-9]+)/$", "/api/v1/rounds/{round}/", "round",
         {**reads(LOOP_READ), "PATCH": (LOOP_COORDINATE, {"status": "skipped"})}),
-    Row("api/v1/rounds/(?P<pk>[^/.]+)/outcome/$", "/api/v1/rounds/{round}/outcome/", "round",
+    Row("api/v1/rounds/(?P<pk>[0-9]+)/outcome/$", "/api/v1/rounds/{round}/outcome/", "round",
         {"POST": (ROUND_MANAGE, {"outcome": "advance"})}),
-    Row("api/v1/rounds/(?P<pk>[^/.]+)/assignments/$", "/api/v1/rounds/{round}/assignments/", "round",
+    Row("api/v1/rounds/(?P<pk>[0-9]+)/assignments/$", "/api/v1/rounds/{round}/assignments/", "round",
         {"POST": (ROUND_ASSIGN, lambda target: {"interviewer": target.newcomer})}),
-    Row("api/v1/assignments/(?P<pk>[^/.]+)/$", "/api/v1/assignments/{assignment}/", "assignment",
+    Row("api/v1/assignments/(?P<pk>[0-9]+)/$", "/api/v1/assignments/{assignment}/", "assignment",
         {**reads(ASSIGNMENT_READ), "PATCH": (ASSIGNMENT_CHANGE, {"notes": "probe"}),
          "DELETE": (ASSIGNMENT_REMOVE, None)}),
     # API: candidates and rubrics
-    Row("api/v1/candidates/(?P<pk>[^/.]+)/$", "/api/v1/candidates/{candidate}/", "candidate",
+    Row("api/v1/candidates/(?P<pk>[0-9]+)/$", "/api/v1/candidates/{candidate}/", "candidate",
         reads(CANDIDATE_READ)),
-    Row("api/v1/rubrics/(?P<pk>[^/.]+)/$", "/api/v1/rubrics/{rubric}/", "rubric", reads(RUBRIC_READ)),
+    Row("api/v1/rubrics/(?P<pk>[0-9]+)/$", "/api/v1/rubrics/{rubric}/", "rubric", reads(RUBRIC_READ)),
     # API: routes without an id
     Row("api/v1/auth/token/", "/api/v1/auth/token/", "none", {"POST": (everyone(400, 400), {})}),
     Row("api/v1/me/", "/api/v1/me/", "none", reads(everyone(200, 401))),
@@ -385,7 +385,7 @@ ROWS = [
     Row("scorecards/<int:pk>/amend/", "/scorecards/{card}/amend/", "card", {"POST": (CARD_AMEND_PAGE, AMEND_FORM)}),
     Row("loops/<int:pk>/", "/loops/{loop}/", "loop", reads(signed_out(LOOP_READ, 302))),
     *[
-        Row(r"^loops/(?P<pk>\d+)/(?P<move>hold|resume|withdraw)/$", f"/loops/{{loop}}/{move}/", "loop",
+        Row(r"^loops/(?P<pk>[0-9]+)/(?P<move>hold|resume|withdraw)/$", f"/loops/{{loop}}/{move}/", "loop",
             {"POST": (LOOP_COORDINATE_PAGE, {"reason": "probe"})})
         for move in ("hold", "resume", "withdraw")
     ],
@@ -506,14 +506,14 @@ def clients(world) -> dict:
     return built
 
 
-def call(client, row: Row, method: str, target: Target, body) -> Any:
+def call(client, row: Row, method: str, target: Target, body, undo: bool = True) -> Any:
     path = row.path.format(**target.params)
     if callable(body):
         body = body(target)
     client.cookies.pop("messages", None)  # a flash message from the last probe would show on this page
     # A write that succeeds is undone at once, so the next probe meets the same world; reads and
     # refused methods are undone with the rest of the test.
-    with rolled_back() if method in ("POST", "PUT", "PATCH", "DELETE") else nullcontext():
+    with rolled_back() if undo and method in ("POST", "PUT", "PATCH", "DELETE") else nullcontext():
         if row.is_api:
             return client.generic(method, path, data=_json(body), content_type="application/json")
         if method == "POST":

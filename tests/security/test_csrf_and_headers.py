@@ -1,50 +1,121 @@
-"""Session-authenticated writes need the CSRF token; token-authenticated ones do not; the
-deployment headers are on (reliability and security issue)."""
+"""Session-authenticated writes need the CSRF token, on every route and every unsafe method
+(the routes come from the access matrix, whose meta-test holds them to the URL configuration);
+token-authenticated ones do not; the deployment headers are on."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
-from tests.conftest import assign, complete_body, round_of
+from tests.security.test_access_matrix import ROWS, Row, call, targets
+from tests.security.test_malformed_input import WRITE_SQL
+from tests.security.world import ROLES
+
+pytestmark = pytest.mark.django_db
+
+UNSAFE = ["POST", "PUT", "PATCH", "DELETE"]
+# Signing in takes no session and sets none: there is no session to ride on.
+NO_SESSION = {"api/v1/auth/token/"}
 
 
-@pytest.fixture
-def session_client(hana):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(hana)
-    return client
+def allowed_role(row: Row, method: str) -> str:
+    """A role the matrix lets through on the route's first object, so only the missing CSRF token
+    can be the reason for a refusal; any signed-in role for a method the route does not serve."""
+    if method in row.methods:
+        statuses, _ = row.methods[method]
+        for role in ROLES:
+            if role != "anonymous" and next(iter(statuses[role].values())) in (200, 201, 204, 302):
+                return role
+    return "hiring_manager"
 
 
-def unsafe_calls(loop, card):
-    return [
-        ("post", "/api/v1/candidates/", {"name": "Sam", "email": "sam@example.com", "level": "senior"}),
-        ("post", f"/api/v1/loops/{loop.pk}/hold/", {}),
-        ("patch", f"/api/v1/rounds/{round_of(loop, 'coding').pk}/", {"status": "skipped"}),
-        ("post", f"/api/v1/rounds/{round_of(loop, 'coding').pk}/outcome/", {"outcome": "advance"}),
-        ("patch", f"/api/v1/scorecards/{card.pk}/", complete_body(card)),
-        ("post", f"/api/v1/scorecards/{card.pk}/submit/", {}),
-        ("post", f"/api/v1/loops/{loop.pk}/decision/", {"decision": "keep", "rationale": "x"}),
-        ("post", f"/loops/{loop.pk}/hold/", {}),
-    ]
+CASES = [
+    pytest.param(row, method, id=f"{method} {row.label}")
+    for row in ROWS
+    if row.pattern not in NO_SESSION
+    for method in UNSAFE
+]
+SERVED = [
+    pytest.param(row, method, id=f"{method} {row.label}")
+    for row in ROWS
+    if row.pattern not in NO_SESSION
+    for method in UNSAFE
+    if method in row.methods
+]
 
 
-def test_session_writes_without_a_csrf_token_are_refused(session_client, hana, loop):
-    card = assign(loop, "hiring-manager-screen", hana)
+@pytest.fixture(scope="module")
+def clients(world) -> dict:
+    """Per role, built once (a new client loads the middleware again): signed in by session
+    without the CSRF token, by session with it, and by API token."""
+    built = {}
+    for role in ROLES:
+        if role == "anonymous":
+            continue
+        user = world.user(role)
+        bare, with_csrf = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+        bare.force_login(user)
+        with_csrf.force_login(user)
+        with_csrf.get("/interviews/")  # a page sets the CSRF cookie
+        with_csrf.defaults["HTTP_X_CSRFTOKEN"] = with_csrf.cookies["csrftoken"].value
+        key = Token.objects.get_or_create(user=user)[0].key
+        built[role] = {
+            "session": bare,
+            "session and csrf token": with_csrf,
+            "api token": Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Token {key}"),
+        }
+    return built
 
-    for method, url, body in unsafe_calls(loop, card):
-        response = getattr(session_client, method)(url, body, content_type="application/json")
-        assert response.status_code == 403, (method, url, response.status_code)
 
-    loop.refresh_from_db()
-    assert loop.status == "active"
+def _first_target(world, row: Row, role: str):
+    relations = targets(world, row.kind, role, with_crossed=False)
+    return next(iter(relations.values()))
 
 
-def test_token_writes_need_no_csrf_token(hana, loop):
-    client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION="Token " + Token.objects.create(user=hana).key)
+def _body(row: Row, method: str, target):
+    body = row.methods.get(method, (None, None))[1]
+    return body(target) if callable(body) else body
 
-    response = client.post(f"/api/v1/loops/{loop.pk}/hold/", {}, content_type="application/json")
 
-    assert response.status_code == 200
+@pytest.mark.parametrize(("row", "method"), CASES)
+def test_a_session_write_without_the_csrf_token_is_refused_and_writes_nothing(world, clients, row, method):
+    role = allowed_role(row, method)
+    target = _first_target(world, row, role)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = call(clients[role]["session"], row, method, target, _body(row, method, target), undo=False)
+
+    assert response.status_code == 403, response.content[:200]
+    assert [q["sql"] for q in queries.captured_queries if WRITE_SQL.match(q["sql"])] == []
+
+
+@pytest.mark.parametrize(("row", "method"), SERVED)
+def test_the_same_write_with_the_csrf_token_goes_through(world, clients, row, method):
+    """The refusal above is the token's doing: with it, the answer is the matrix's."""
+    role = allowed_role(row, method)
+    target = _first_target(world, row, role)
+    statuses, _ = row.methods[method]
+
+    response = call(clients[role]["session and csrf token"], row, method, target, _body(row, method, target))
+
+    assert response.status_code == next(iter(statuses[role].values())), response.content[:200]
+
+
+@pytest.mark.parametrize(("row", "method"), [case for case in SERVED if case.values[0].is_api])
+def test_token_writes_need_no_csrf_token(world, clients, row, method):
+    role = allowed_role(row, method)
+    target = _first_target(world, row, role)
+    statuses, _ = row.methods[method]
+
+    response = call(clients[role]["api token"], row, method, target, _body(row, method, target))
+
+    assert response.status_code == next(iter(statuses[role].values())), response.content[:200]
+
+
+def test_every_unsafe_route_is_probed():
+    assert len(CASES) == 4 * (len(ROWS) - len(NO_SESSION))
+    assert len(SERVED) >= 25
 
 
 def test_responses_carry_the_deployment_headers(client, settings, rubric):

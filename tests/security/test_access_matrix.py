@@ -384,11 +384,9 @@ ROWS = [
     Row("scorecards/<int:pk>/", "/scorecards/{card}/", "card", reads(signed_out(CARD_READ, 302))),
     Row("scorecards/<int:pk>/amend/", "/scorecards/{card}/amend/", "card", {"POST": (CARD_AMEND_PAGE, AMEND_FORM)}),
     Row("loops/<int:pk>/", "/loops/{loop}/", "loop", reads(signed_out(LOOP_READ, 302))),
-    *[
-        Row(r"^loops/(?P<pk>[0-9]+)/(?P<move>hold|resume|withdraw)/$", f"/loops/{{loop}}/{move}/", "loop",
-            {"POST": (LOOP_COORDINATE_PAGE, {"reason": "probe"})})
-        for move in ("hold", "resume", "withdraw")
-    ],
+    # One view for the three moves (the move is a path parameter; the API rows above probe each).
+    Row(r"^loops/(?P<pk>[0-9]+)/(?P<move>hold|resume|withdraw)/$", "/loops/{loop}/hold/", "loop",
+        {"POST": (LOOP_COORDINATE_PAGE, {"reason": "probe"})}),
     Row("loops/<int:pk>/summary/", "/loops/{loop}/summary/", "loop", reads(signed_out(SUMMARY_READ, 302))),
     Row("loops/<int:pk>/keeper-summary/print/", "/loops/{loop}/keeper-summary/print/", "loop",
         reads(signed_out(SUMMARY_READ, 302))),

@@ -333,6 +333,23 @@ def test_an_absurd_version_is_a_400_naming_it_not_a_409(world):
     assert card.status == "draft"
 
 
+def test_an_id_that_is_not_a_whole_number_is_refused_not_read_as_another(world):
+    """Regression: DRF's PrimaryKeyRelatedField turned 1.5 (or true) into object 1, so a loop
+    opened with "rubric": 1.5 ran on rubric 1 and "interviewer": 1.5 assigned user 1."""
+    api = APIClient()
+    api.force_authenticate(world.users["hana"])
+    spare, hana = world.spare_candidate.pk, world.users["hana"].pk
+    behavioral = world.card("carol", "a").round.loop.rounds.get(rubric_round__slug="behavioral")
+
+    opened = api.post("/api/v1/loops/", {"candidate": spare, "hiring_manager": hana, "rubric": 1.5}, format="json")
+    assigned = api.post(f"/api/v1/rounds/{behavioral.pk}/assignments/", {"interviewer": True}, format="json")
+
+    assert opened.status_code == 400
+    assert list(opened.json()) == ["rubric"]
+    assert assigned.status_code == 400
+    assert list(assigned.json()) == ["interviewer"]
+
+
 def test_a_body_over_the_limit_is_a_413_in_the_api_shape(world, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     api = APIClient()

@@ -489,6 +489,20 @@ def targets(world: World, kind: str, role: str, with_crossed: bool) -> dict[str,
     return {"-": Target({}, new_loop={"candidate": spare, "hiring_manager": world.users["hana"].pk})}
 
 
+def allowed_caller(world: World, row: Row, method: str) -> tuple[str, str, Target]:
+    """A role, relation and target the row's table lets through with ``method`` (for the tests
+    that must tell their own refusal from the matrix's); any signed-in role on the first object
+    for a method the route does not serve."""
+    if method in row.methods:
+        statuses, _ = row.methods[method]
+        for role in ROLES:
+            for relation, status in statuses[role].items():
+                if role != "anonymous" and status in (200, 201, 204, 302):
+                    return role, relation, targets(world, row.kind, role, with_crossed=True)[relation]
+    relations = targets(world, row.kind, "hiring_manager", with_crossed=False)
+    return "hiring_manager", next(iter(relations)), next(iter(relations.values()))
+
+
 # Calling -------------------------------------------------------------------------------------
 
 

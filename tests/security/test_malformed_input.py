@@ -391,3 +391,56 @@ def test_malformed_ids_in_api_paths_are_a_json_404(world, bad_id):
                 problems.append((method, template, response.status_code, response.content[:80]))
 
     assert problems == [], "\n".join(map(str, problems))
+
+
+# The pages' forms --------------------------------------------------------------------------
+
+FORM_FIELDS = [
+    "reason", "summary", "recommendation", "keeper", "decision", "rationale", "status", "scheduled_start",
+    "scheduled_end", "override_reason", "outcome", "interviewer", "questions", "name", "email", "level",
+    "hiring_manager", "recruiter", "started_on", "answer-no_evidence:courage", "rating-courage", "evidence-courage",
+]  # fmt: skip
+FORM_VALUES = {
+    "nul bytes": "a\u0000b",
+    "huge numbers": "9" * 30,
+    "negative numbers": "-1",
+    "arabic-indic digits": "١٢",
+    "impossible dates": "2020-13-45T25:99",
+    "long text": "x" * 30_000,
+    "lists": ["1", "x", ""],
+}
+
+
+@pytest.mark.parametrize("garbage", [*FORM_VALUES, "over the size limit", "too many fields"])
+def test_page_forms_answer_garbage_without_a_500(world, garbage):
+    """The pages answer a refused form with a redirect and a message (or Django's 400 for a body
+    too large); never a 500, for the role the matrix lets post there."""
+    from tests.security.test_access_matrix import ROWS, allowed_caller
+
+    if garbage == "over the size limit":
+        form = {"summary": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+    elif garbage == "too many fields":
+        form = {f"field{n}": "x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    else:
+        form = dict.fromkeys(FORM_FIELDS, FORM_VALUES[garbage])
+    problems = []
+    page_posts = [row for row in ROWS if not row.is_api and "POST" in row.methods]
+
+    for row in page_posts:
+        role, _, target = allowed_caller(world, row, "POST")
+        browser = _browser(world, role)
+        with rolled_back():
+            response = browser.post(row.path.format(**target.params), form)
+        if response.status_code not in (200, 302, 400):
+            problems.append((row.label, role, response.status_code))
+
+    assert len(page_posts) == 9
+    assert problems == []
+
+
+def _browser(world: World, role: str):
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(world.user(role))
+    return browser

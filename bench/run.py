@@ -43,8 +43,10 @@ def log(message: str) -> None:
 
 
 class Bench:
-    def __init__(self, quick: bool):
+    def __init__(self, quick: bool, http_only: bool = False, workers: int = GUNICORN_WORKERS):
         self.quick = quick
+        self.http_only = http_only
+        self.workers = workers
         self.rounds = 2 if quick else 3
         self.seconds = 3 if quick else 5
         self.warmup = 1 if quick else 2
@@ -89,8 +91,9 @@ class Bench:
             server = self.start_server()
             results = self.http(data)
             self.stop(server)
-            results["scale"] = self.scale(data["loop"])
-            results["sweep"] = self.sweep()
+            if not self.http_only:
+                results["scale"] = self.scale(data["loop"])
+                results["sweep"] = self.sweep()
             return results
 
     def create_database(self) -> None:
@@ -156,7 +159,7 @@ class Bench:
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",
-            str(GUNICORN_WORKERS),
+            str(self.workers),
             "--worker-class",
             "sync",
             "--log-level",
@@ -167,7 +170,7 @@ class Bench:
         while time.monotonic() < deadline:
             with suppress(OSError):
                 if urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2).status == 200:
-                    log(f"gunicorn up: {GUNICORN_WORKERS} sync workers on 127.0.0.1:{PORT}")
+                    log(f"gunicorn up: {self.workers} sync workers on 127.0.0.1:{PORT}")
                     return server
             time.sleep(0.2)
         sys.exit("gunicorn did not answer /healthz within 60 s: " + (self.tmp / "gunicorn.log").read_text()[-2000:])
@@ -405,10 +408,13 @@ def report(results: dict, quick: bool) -> None:
         f"\nsubmit check: {endpoints['submit']['requests'] - endpoints['submit']['errors']} answers of 200, "
         f"{verified['submitted_rows']} of {verified['prepared']} prepared drafts now submitted"
     )
+    if "scale" not in results:
+        return
     scale, sweep = results["scale"], results["sweep"]
     print(
         f"summary at {scale['large']:,} ÷ at {scale['small']:,} scorecards: {scale['ratio']:.2f} "
-        f"({scale['small_ms']:.1f} ms → {scale['large_ms']:.1f} ms; floor ≤ 1.5, target ≤ 1.2)"
+        f"({scale['small_ms']:.1f} ms → {scale['large_ms']:.1f} ms; floor ≤ 1.5, target ≤ 1.2); "
+        f"EXPLAIN ANALYZE of its {scale['explained_queries']} queries at {scale['large']:,}: {scale['explain_file']}"
     )
     print(
         f"reminder sweep of {sweep['count']:,} ÷ {sweep['count']:,} no-op tasks: {sweep['ratio']:.2f} "
@@ -421,14 +427,18 @@ def report(results: dict, quick: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="shorter runs and smaller data, for development")
+    parser.add_argument("--http-only", action="store_true", help="the HTTP table only, no scale or sweep figures")
+    parser.add_argument(
+        "--workers", type=int, default=GUNICORN_WORKERS, help="gunicorn workers (the README's figures use the default)"
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the cleanup on termination too
     started = time.monotonic()
-    bench = Bench(quick=args.quick)
+    bench = Bench(quick=args.quick, http_only=args.http_only, workers=args.workers)
     results = bench.run()
     results["environment"] = {
         "cpus": os.cpu_count(),
-        "gunicorn_workers": GUNICORN_WORKERS,
+        "gunicorn_workers": bench.workers,
         "gunicorn_worker_class": "sync",
         "postgresql": bench.postgres_version,
         "load_tool": subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.splitlines()[0],
@@ -442,7 +452,7 @@ def main() -> None:
     report(results, args.quick)
     print(
         f"\n{results['environment']['load_tool']}; {results['environment']['load_flags']}; "
-        f"{GUNICORN_WORKERS} gunicorn sync workers; {os.cpu_count()} CPUs; PostgreSQL {bench.postgres_version}; "
+        f"{bench.workers} gunicorn sync workers; {os.cpu_count()} CPUs; PostgreSQL {bench.postgres_version}; "
         f"{results['environment']['seconds']} s in all. Figures in bench/results/latest.json."
     )
 

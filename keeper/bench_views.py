@@ -2,10 +2,11 @@
 goal is a ratio against these, measured in the same run on the same server."""
 
 from django.http import JsonResponse
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from keeper.auth import TokenAuthentication
 
 HELLO = {"hello": "keeper", "ok": True}
 
@@ -16,7 +17,7 @@ def bare(request):
 
 
 class DrfHello(APIView):
-    """The same object through DRF with token authentication (one query for the token)."""
+    """The same object through DRF with the API's token authentication (one query for the token)."""
 
     authentication_classes = [TokenAuthentication]
     permission_classes = [IsAuthenticated]

@@ -33,10 +33,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "nested_admin",
+    "pgtrigger",
+    "pghistory",
     "keeper",
     "rubric",
     "loops",
     "scorecards",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -46,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "keeper.history.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -180,14 +184,28 @@ REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", default=2
 REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", default=15)
 DIGEST_HOUR = env_int("DIGEST_HOUR", default=8)
 
+# History (keeper/history.py): events carry the wall-clock time of the change, not the start of
+# its transaction, so events of one transaction keep their order; event tables are append-only
+# (only the anonymization service passes, issue #11).
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
+PGHISTORY_APPEND_ONLY = True
+
+# Privacy (issue #11): a candidate whose last loop ended rejected or withdrawn is anonymized
+# this many days after it ended, unless a new loop started meanwhile; hired candidates are kept.
+RETENTION_DAYS = env_int("RETENTION_DAYS", default=365)
+if RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("RETENTION_DAYS must be at least 1.")
+RETENTION_HOUR = env_int("RETENTION_HOUR", default=3)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "keeper.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["keeper.api.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "keeper.api.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "keeper.api.Pagination",
     "EXCEPTION_HANDLER": "keeper.api.exception_handler",

@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from audit.pages import loop_history_page
+from audit.views import LoopHistoryView
 from keeper import views
 from loops.views import CandidateViewSet, LoopViewSet
 from rubric.pages import rubric_page
@@ -42,6 +44,7 @@ api_v1 = [
         "loops/<int:pk>/keeper-summary.csv", summary_views.KeeperSummaryCSVView.as_view(), name="api-keeper-summary-csv"
     ),
     path("loops/<int:pk>/decision/", summary_views.KeeperDecisionView.as_view(), name="api-keeper-decision"),
+    path("loops/<int:pk>/history/", LoopHistoryView.as_view(), name="api-loop-history"),
     path("", include(router.urls)),
 ]
 
@@ -67,6 +70,7 @@ web_pages = [
     re_path(r"^loops/(?P<pk>[0-9]+)/(?P<move>hold|resume|withdraw)/$", pages.loop_move_page, name="loop-move"),
     path("loops/<int:pk>/summary/", pages.summary_page, name="summary-page"),
     path("loops/<int:pk>/decision/", pages.decision_page, name="decision-page"),
+    path("loops/<int:pk>/history/", loop_history_page, name="loop-history"),
     path("rubric/", rubric_page, name="rubric-page"),
 ]
 

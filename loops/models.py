@@ -8,9 +8,11 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from keeper.history import tracked, tracked_links
 from loops.querysets import LoopQuerySet
 
 
+@tracked()
 class Candidate(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField(max_length=254, blank=True)
@@ -19,6 +21,9 @@ class Candidate(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    anonymized_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the personal data was removed (retention or erasure request)."
+    )
 
     class Meta:
         ordering = ["name", "pk"]
@@ -31,6 +36,7 @@ class Candidate(models.Model):
         return self.name
 
 
+@tracked()
 class Loop(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -102,6 +108,7 @@ class Loop(models.Model):
         return self.Pace.ON_TRACK
 
 
+@tracked()
 class Round(models.Model):
     """One step of one loop, an instance of a ``rubric.RubricRound``."""
 
@@ -164,6 +171,7 @@ class Round(models.Model):
         return self.status in self.FINISHED_STATUSES
 
 
+@tracked()
 class Assignment(models.Model):
     """An interviewer on a round with the questions they will ask and the values in focus."""
 
@@ -185,6 +193,11 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.interviewer} on {self.round_id}"
+
+
+# An assignment's questions and values in focus are part of its history (issue #11).
+tracked_links(Assignment.questions.through, model_name="AssignmentQuestionEvent")
+tracked_links(Assignment.values_in_focus.through, model_name="AssignmentValueEvent")
 
 
 class TimelineEvent(models.Model):

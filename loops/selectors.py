@@ -35,7 +35,10 @@ def loops_led_by(user: User) -> QuerySet[Loop]:
 
 
 def is_hiring_team(user: User, loop: Loop) -> bool:
-    """The loop's hiring manager, its recruiter, any director, any admin."""
+    """The loop's hiring manager, its recruiter, any director, any admin: the per-object form
+    of ``loops_led_by``."""
+    if not user.is_authenticated:
+        return False
     return is_admin(user) or has_role(user, Role.DIRECTOR) or user.pk in (loop.hiring_manager_id, loop.recruiter_id)
 
 

@@ -151,13 +151,21 @@ class LoopSummarySerializer(serializers.ModelSerializer):
         return obj.pace(self.context.get("today"))
 
 
-class LoopDetailSerializer(LoopSummarySerializer):
+class LoopHeadSerializer(LoopSummarySerializer):
+    """The loop's own fields of the detail (loops.detail adds the rounds, coverage and timeline)."""
+
+    class Meta(LoopSummarySerializer.Meta):
+        fields = [*LoopSummarySerializer.Meta.fields, "at_risk_from"]
+        read_only_fields = fields
+
+
+class LoopDetailSerializer(LoopHeadSerializer):
     rounds = RoundSerializer(many=True, read_only=True)
     coverage = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
 
-    class Meta(LoopSummarySerializer.Meta):
-        fields = [*LoopSummarySerializer.Meta.fields, "at_risk_from", "rounds", "coverage", "timeline"]
+    class Meta(LoopHeadSerializer.Meta):
+        fields = [*LoopHeadSerializer.Meta.fields, "rounds", "coverage", "timeline"]
         read_only_fields = fields
 
     @extend_schema_field(CoverageSerializer)

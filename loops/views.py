@@ -1,6 +1,7 @@
 """Loop endpoints (PRODUCT.md §7). Each view authenticates, loads through the visible
 queryset (unseen → 404), checks the action (not allowed → 403), validates, calls one service."""
 
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -9,9 +10,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from loops import services
+from loops.detail import loop_detail_for
 from loops.models import Loop
 from loops.selectors import (
-    assignment_plans_attach,
     assignments_visible_to,
     can_coordinate,
     can_manage,
@@ -101,10 +102,16 @@ class LoopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             queryset = queryset.filter(candidate_id=params["candidate"])
         return queryset
 
+    @extend_schema(responses={200: LoopDetailSerializer})
     def retrieve(self, request, *args, **kwargs):
-        loop = assignment_plans_attach(self.get_object())
-        context = {**self.get_serializer_context(), "sees_all_notes": is_hiring_team(request.user, loop)}
-        return Response(LoopDetailSerializer(loop, context=context).data)
+        """The shape of ``LoopDetailSerializer``, served by ``loops.detail`` (kept rendered)."""
+        try:
+            detail = loop_detail_for(request.user, int(kwargs["pk"]), today=timezone.localdate())
+        except (ValueError, OverflowError):
+            detail = None
+        if detail is None:
+            raise Http404
+        return Response(detail)
 
     @extend_schema(request=LoopInput, responses={201: LoopDetailSerializer})
     def create(self, request, *args, **kwargs):

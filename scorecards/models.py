@@ -2,7 +2,8 @@
 
 A scorecard's content lives in revisions. While the scorecard is a draft its one
 revision is the working copy; submitting seals it; an amendment is a new revision
-(a full copy with the changes), so no sealed row is ever updated."""
+(a full copy with the changes), so no sealed row is ever updated. PostgreSQL enforces the
+seal against any write (scorecards/sealing.py); every change is recorded (keeper/history.py)."""
 
 import json
 
@@ -11,7 +12,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from keeper.history import tracked
 from scorecards.querysets import ScorecardQuerySet
+from scorecards.sealing import content_triggers, scorecard_triggers
 
 RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 
@@ -28,6 +31,7 @@ class KeeperSignal(models.TextChoices):
     NO = "no", "No"
 
 
+@tracked()
 class Scorecard(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -65,6 +69,7 @@ class Scorecard(models.Model):
             models.Index(fields=["interviewer", "status"], name="scorecard_interviewer_idx"),
             models.Index(fields=["status", "round"], name="scorecard_status_round_idx"),
         ]
+        triggers = scorecard_triggers()
 
     def __str__(self) -> str:
         return f"Scorecard {self.pk} by {self.interviewer} ({self.status})"
@@ -84,6 +89,7 @@ class Scorecard(models.Model):
         return due_at, due_at is not None and now > due_at
 
 
+@tracked()
 class ScorecardRevision(models.Model):
     """One state of a scorecard's content: the draft (number 1 until submitted),
     then one more per amendment, each with its reason."""
@@ -111,11 +117,13 @@ class ScorecardRevision(models.Model):
             models.UniqueConstraint(fields=["scorecard", "number"], name="revision_unique_number"),
             models.CheckConstraint(condition=Q(kind="original") | ~Q(reason=""), name="revision_amendment_has_reason"),
         ]
+        triggers = content_triggers("a revision", is_revision=True, inserts=False)
 
     def __str__(self) -> str:
         return f"Revision {self.number} of scorecard {self.scorecard_id}"
 
 
+@tracked()
 class ValueRating(models.Model):
     """A rating of one value in focus; ``rating`` is null for "not assessed"."""
 
@@ -138,11 +146,13 @@ class ValueRating(models.Model):
                 condition=Q(pending=False) | Q(rating__isnull=True), name="value_rating_pending_unrated"
             ),
         ]
+        triggers = content_triggers("a value rating")
 
     def __str__(self) -> str:
         return f"{self.value_id}: {self.rating if self.rating is not None else 'not assessed'}"
 
 
+@tracked()
 class CriterionRating(models.Model):
     revision = models.ForeignKey(ScorecardRevision, on_delete=models.CASCADE, related_name="criterion_ratings")
     criterion = models.ForeignKey("rubric.Criterion", on_delete=models.PROTECT, related_name="+")
@@ -157,11 +167,13 @@ class CriterionRating(models.Model):
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=4), name="criterion_rating_on_scale"
             ),
         ]
+        triggers = content_triggers("a criterion rating")
 
     def __str__(self) -> str:
         return f"criterion {self.criterion_id}: {self.rating}"
 
 
+@tracked()
 class RedFlag(models.Model):
     revision = models.ForeignKey(ScorecardRevision, on_delete=models.CASCADE, related_name="red_flags")
     failure_mode = models.ForeignKey("rubric.FailureMode", on_delete=models.PROTECT, related_name="+")
@@ -172,6 +184,7 @@ class RedFlag(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["revision", "failure_mode"], name="red_flag_once_per_revision"),
         ]
+        triggers = content_triggers("a red flag")
 
     def __str__(self) -> str:
         return f"red flag {self.failure_mode_id}"
@@ -231,6 +244,7 @@ class KeeperSummary(models.Model):
         return json.loads(self.text) if self.text else {}
 
 
+@tracked()
 class KeeperDecision(models.Model):
     """The director's Keeper Test decision (PRODUCT.md §5), with the summary it was made on."""
 

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from loops.models import Loop
-from loops.selectors import loops_led_by
+from loops.selectors import is_hiring_team, loops_led_by
 from scorecards.models import Exposure, Scorecard
 
 User = AbstractBaseUser | AnonymousUser
@@ -41,6 +41,27 @@ def scorecards_visible_to(user: User) -> QuerySet[Scorecard]:
         | Q(status=Scorecard.Status.SUBMITTED, loop__in=loops_read_in_full_by(user))
         | Q(status=Scorecard.Status.SUBMITTED, loop__in=loops_unlocked_for(user))
     )
+
+
+def own_cards_on(user: User, loop_id: int) -> list[tuple[str, bool]]:
+    """The user's own scorecards on one loop: (status, on the decision round?)."""
+    return list(
+        Scorecard.objects.filter(loop_id=loop_id, interviewer=user.pk).values_list(
+            "status", "round__rubric_round__is_decision_round"
+        )
+    )
+
+
+def reads_summary(user: User, loop: Loop, own_cards: list[tuple[str, bool]]) -> bool:
+    """The per-object form of ``loops_with_summary_for`` (the same rules, over one loaded loop
+    and ``own_cards_on``): reading one loop by its key and deciding here is cheaper than
+    building the visibility query on every summary read (issue #9). A test holds the two equal."""
+    if not user.is_authenticated:
+        return False
+    drafts = [decision for status, decision in own_cards if status == Scorecard.Status.DRAFT]
+    leads = is_hiring_team(user, loop) and all(drafts)  # only the director's decision-round card may be open
+    unlocked = bool(own_cards) and not drafts
+    return leads or unlocked
 
 
 def exposure_first_at(*, user: User, loop_id: int):

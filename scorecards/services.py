@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from keeper.collections import repeated
@@ -375,12 +376,12 @@ def scorecard_save_draft(
 
 @transaction.atomic
 def scorecard_submit(*, scorecard: Scorecard, by: AbstractUser, version: int | None = None) -> Scorecard:
-    """Seal a complete draft. Raises Incomplete (with every problem), StaleVersion or Frozen."""
-    scorecard = (
-        Scorecard.objects.select_for_update(of=("self",))
-        .select_related("current_revision", "loop__rubric", "assignment", "round__rubric_round")
-        .get(pk=scorecard.pk)
-    )
+    """Seal a complete draft. Raises Incomplete (with every problem), StaleVersion or Frozen.
+
+    The content checked is the content sealed: the seal is a conditional update on the version
+    the check read, so a save in between makes it refuse instead of sealing unchecked text, and
+    of any number of submits exactly one wins (PRODUCT.md §4). Without an explicit ``version``
+    the caller means "what is there now": a ``scorecard`` read before a save is read again."""
     if scorecard.is_submitted:
         raise Frozen("This scorecard is already submitted.", status="submitted")
     if version is not None and version != scorecard.version:
@@ -391,10 +392,22 @@ def scorecard_submit(*, scorecard: Scorecard, by: AbstractUser, version: int | N
     if problems := completeness_problems(scorecard, scorecard.current_revision):
         raise Incomplete("The scorecard is not complete.", problems=problems)
     now = timezone.now()
-    scorecard.status, scorecard.submitted_at = Scorecard.Status.SUBMITTED, now
+    sealed = Scorecard.objects.filter(pk=scorecard.pk, status=Scorecard.Status.DRAFT, version=scorecard.version).update(
+        status=Scorecard.Status.SUBMITTED,
+        submitted_at=now,
+        ratings_completed_at=Coalesce("ratings_completed_at", now),
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    if not sealed:
+        if version is None:
+            current = Scorecard.objects.with_ratings().filter(pk=scorecard.pk).first()
+            if current is not None and (current.is_submitted or current.version != scorecard.version):
+                return scorecard_submit(scorecard=current, by=by)
+        raise _refusal(scorecard.pk, scorecard.version)
+    scorecard.status, scorecard.submitted_at, scorecard.updated_at = Scorecard.Status.SUBMITTED, now, now
     scorecard.ratings_completed_at = scorecard.ratings_completed_at or now
     scorecard.version += 1
-    scorecard.save(update_fields=["status", "submitted_at", "ratings_completed_at", "version", "updated_at"])
     loop_services.timeline_record(
         loop_id=scorecard.loop_id,
         actor=by,

@@ -5,7 +5,6 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,8 +19,7 @@ from rest_framework.views import APIView
 from keeper.roles import Role, has_role
 from loops.models import Loop
 from scorecards.keeper import keeper_decision_record, summary_response_text
-from scorecards.models import Scorecard
-from scorecards.selectors import loops_with_summary_for
+from scorecards.selectors import loops_with_summary_for, own_cards_on, reads_summary
 from scorecards.serializers import DecisionInput, DecisionSerializer, KeeperSummarySerializer
 from scorecards.services import summary_exposure_record
 
@@ -43,18 +41,19 @@ CSV_COLUMNS = [
 
 
 def _summary_loop(user, pk) -> Loop:
-    """The loop with its stored summary and decision, and whether the reader interviews on it:
-    one query (visibility included)."""
+    """The loop with its stored summary and decision, if the user reads its summary: the loop
+    by its key, then the reader's own cards on it (two plain queries, issue #9)."""
     loop = (
-        loops_with_summary_for(user)
-        .select_related("rubric", "candidate", "keeper_summary", "keeper_decision__by")
-        .annotate(reader_interviews=Exists(Scorecard.objects.filter(loop=OuterRef("pk"), interviewer=user.pk)))
+        Loop.objects.select_related("rubric", "candidate", "keeper_summary", "keeper_decision__by")
         .filter(pk=pk)
         .first()
     )
     if loop is None:
         raise Http404
-    if loop.reader_interviews:
+    own_cards = own_cards_on(user, loop.pk)
+    if not reads_summary(user, loop, own_cards):
+        raise Http404
+    if own_cards:
         summary_exposure_record(user=user, loop_id=loop.pk, known_interviewer=True)
     return loop
 

@@ -1,10 +1,12 @@
 """Scorecard endpoints (PRODUCT.md §7). Every read goes through ``scorecards_visible_to``."""
 
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from loops import views as loop_views
@@ -79,17 +81,22 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         services.exposure_record(user=request.user, scorecards=[scorecard])
         return Response(self.get_serializer(scorecard).data)
 
-    def _author_only(self, scorecard: Scorecard) -> None:
-        if scorecard.interviewer_id != self.request.user.pk:
-            raise PermissionDenied("Only the interviewer who owns this scorecard writes it.")
+    def _own(self, queryset) -> Scorecard:
+        """The caller's own scorecard, found by its author instead of the visibility query (the
+        cheaper read on every save: issue #9). A card the caller sees but does not own answers
+        403, one they do not see 404, exactly as through ``get_object``."""
+        try:
+            return get_object_or_404(queryset, pk=self.kwargs["pk"], interviewer=self.request.user)
+        except Http404:
+            self.get_object()
+            raise PermissionDenied("Only the interviewer who owns this scorecard writes it.") from None
 
     def _fresh(self, scorecard_id: int, code: int = status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=scorecard_id)).data, status=code)
 
     @extend_schema(request=ScorecardDraftInput, responses={200: ScorecardSerializer})
     def partial_update(self, request, pk=None):
-        scorecard = self.get_object()
-        self._author_only(scorecard)
+        scorecard = self._own(Scorecard.objects.for_writing())
         data = ScorecardDraftInput(data=request.data)
         data.is_valid(raise_exception=True)
         params = dict(data.validated_data)
@@ -105,12 +112,13 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request=ScorecardSubmitInput, responses={200: ScorecardSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        scorecard = self.get_object()
-        self._author_only(scorecard)
+        scorecard = self._own(Scorecard.objects.with_ratings())
         data = ScorecardSubmitInput(data=request.data or {})
         data.is_valid(raise_exception=True)
-        services.scorecard_submit(scorecard=scorecard, by=request.user, version=data.validated_data.get("version"))
-        return self._fresh(scorecard.pk)
+        sealed = services.scorecard_submit(
+            scorecard=scorecard, by=request.user, version=data.validated_data.get("version")
+        )
+        return Response(self.get_serializer(sealed).data)
 
     @extend_schema(request=ScorecardAmendmentInput, responses={201: ScorecardSerializer})
     @action(detail=True, methods=["post"])

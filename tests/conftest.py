@@ -1,10 +1,12 @@
 """The cast used everywhere (STYLE.md §5): alice and bob interview, hana manages
 hiring, dora directs, rick recruits, ada administers, eve has no part in any loop."""
 
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -14,6 +16,13 @@ from rubric.services import rubric_load_file
 from tests.factories import CandidateFactory, UserFactory
 
 NETFLIX_RUBRIC = Path(__file__).resolve().parent.parent / "rubric" / "data" / "netflix-swe.yaml"
+
+# History and sealing live in PostgreSQL triggers: a laptop on SQLite skips these tests,
+# CI (always PostgreSQL) runs them and fails rather than skips.
+requires_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql" and os.environ.get("CI") != "true",
+    reason="history and sealing are PostgreSQL triggers (CI runs these tests there, never skipped)",
+)
 
 
 @pytest.fixture(autouse=True)

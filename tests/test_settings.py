@@ -47,3 +47,11 @@ def test_production_defaults_turn_on_https_hardening():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "31536000"]
+
+
+@pytest.mark.parametrize(("value", "message"), [("0", "at least 1"), ("a year", "whole number")])
+def test_the_retention_period_is_a_positive_number_of_days(value, message):
+    result = import_settings(DEBUG="true", RETENTION_DAYS=value)
+
+    assert result.returncode != 0
+    assert message in result.stderr

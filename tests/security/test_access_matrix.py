@@ -170,6 +170,18 @@ DECISION_PAGE = signed_out(
     {role: {k: 302 if v == 201 else v for k, v in row.items()} for role, row in DECISION.items()}, 302
 )
 
+# The loop's history (issue #11): its hiring team, whom the loop is visible to before that.
+HISTORY_READ = table("""
+                open  submitted  led  foreign  missing
+interviewer     403   403        404  404      404
+hiring_manager  200   200        200  404      404
+director        200   200        200  200      404
+recruiter       200   200        200  404      404
+admin           200   200        200  200      404
+outsider        404   404        404  404      404
+anonymous       401   401        401  401      401
+""")
+
 # Rounds --------------------------------------------------------------------------------------
 
 ROUND_MANAGE = table("""
@@ -359,6 +371,7 @@ ROWS = [
         reads(SUMMARY_READ)),
     Row("api/v1/loops/<int:pk>/decision/", "/api/v1/loops/{loop}/decision/", "loop",
         {"POST": (DECISION, {"decision": "do_not_keep", "rationale": "probe"})}),
+    Row("api/v1/loops/<int:pk>/history/", "/api/v1/loops/{loop}/history/", "loop", reads(HISTORY_READ)),
     # API: rounds and assignments
     Row("api/v1/rounds/(?P<pk>[0-9]+)/$", "/api/v1/rounds/{round}/", "round",
         {**reads(LOOP_READ), "PATCH": (LOOP_COORDINATE, {"status": "skipped"})}),
@@ -393,6 +406,7 @@ ROWS = [
     Row("loops/<int:pk>/summary/", "/loops/{loop}/summary/", "loop", reads(signed_out(SUMMARY_READ, 302))),
     Row("loops/<int:pk>/keeper-summary/print/", "/loops/{loop}/keeper-summary/print/", "loop",
         reads(signed_out(SUMMARY_READ, 302))),
+    Row("loops/<int:pk>/history/", "/loops/{loop}/history/", "loop", reads(signed_out(HISTORY_READ, 302))),
     Row("loops/<int:pk>/decision/", "/loops/{loop}/decision/", "loop",
         {"POST": (DECISION_PAGE, {"decision": "do_not_keep", "rationale": "probe"})}),
     Row("loops/<int:pk>/rounds/<int:round_pk>/schedule/", "/loops/{loop}/rounds/{round}/schedule/", "round",

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from keeper.history import history_context
 from scorecards.demo import demo_seed
 
 
@@ -7,7 +8,8 @@ class Command(BaseCommand):
     help = "Create the demo users and a demo loop (idempotent). For local servers only."
 
     def handle(self, *args, **options):
-        passwords, loop, created = demo_seed()
+        with history_context(command="seed_demo"):
+            passwords, loop, created = demo_seed()
         state = "created" if created else "already there"
         self.stdout.write(f"Demo loop {loop.pk} for {loop.candidate.name}: {state}.")
         self.stdout.write("Demo users (username / password):")

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from keeper.history import history_context
 from scorecards.reminders import digest_recipients, hiring_manager_digest, reminders_due, scorecard_remind
 
 
@@ -9,6 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         now = timezone.now()
-        reminders = sum(len(scorecard_remind(scorecard_id=pk, now=now)) for pk in reminders_due(now))
-        digests = sum(hiring_manager_digest(user_id=pk, now=now) for pk in digest_recipients())
+        with history_context(command="send_reminders"):
+            reminders = sum(len(scorecard_remind(scorecard_id=pk, now=now)) for pk in reminders_due(now))
+            digests = sum(hiring_manager_digest(user_id=pk, now=now) for pk in digest_recipients())
         self.stdout.write(f"{reminders} reminder(s) and {digests} digest(s) sent.")

@@ -1,0 +1,90 @@
+"""The loop detail of the API (PRODUCT.md §7.1), with its heavy part kept rendered.
+
+A loop's rounds, assignments, coverage and timeline change only through the services of
+``loops.services``, and every one of them records a timeline event in the same transaction
+(STYLE.md: every change records the timeline). The newest event's id therefore marks the
+version of that part: it is rendered once per mark and kept in the cache, and a read costs the
+query that finds the loop (issue #9: the detail was rendered from seven queries on every read).
+The loop's own fields, its candidate and the pace against today are read fresh on every request.
+
+The cached part is the hiring team's view; other readers get it with the timeline and other
+interviewers' briefing notes taken out, exactly what ``LoopDetailSerializer`` gives them (a test
+holds the two equal after every kind of change)."""
+
+import json
+
+from django.core.cache import cache
+from django.db.models import OuterRef, Subquery
+from rest_framework.renderers import JSONRenderer
+
+from loops.models import Loop, TimelineEvent
+from loops.selectors import assignment_plans_attach, is_hiring_team, loop_detail_queryset
+from loops.serializers import LoopHeadSerializer, RoundSerializer, TimelineEventSerializer
+
+# An upper bound only: a change always moves the mark. It bounds how long a renamed user's
+# old name can stay on a timeline that has had no event since.
+DETAIL_SECONDS = 600
+
+
+def _marked_loop(pk) -> Loop | None:
+    newest_event = TimelineEvent.objects.filter(loop=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+    return Loop.objects.select_related("candidate").annotate(mark=Subquery(newest_event)).filter(pk=pk).first()
+
+
+def _key(loop_id: int) -> str:
+    return f"loop-detail:v1:{loop_id}"
+
+
+def _rendered_part(loop_id: int, mark: int | None) -> dict:
+    """One cache entry per loop, holding the mark it was rendered at: a reader at another mark
+    renders again (so nothing is served for the wrong mark), and forgetting a loop is one delete."""
+    kept = cache.get(_key(loop_id))
+    if kept is not None and kept[0] == mark:
+        return kept[1]
+    full = assignment_plans_attach(loop_detail_queryset(Loop.objects.all()).get(pk=loop_id))
+    from loops.services import loop_coverage
+
+    context = {"sees_all_notes": True}
+    part = json.loads(
+        JSONRenderer().render(
+            {
+                "rounds": RoundSerializer(full.rounds.all(), many=True, context=context).data,
+                "coverage": loop_coverage(full),
+                "timeline": TimelineEventSerializer(full.timeline.all(), many=True).data,
+            }
+        )
+    )
+    cache.set(_key(loop_id), (mark, part), DETAIL_SECONDS)
+    return part
+
+
+def loop_detail_forget(*loop_ids: int) -> None:
+    """Drop the kept rendering of these loops: for writes that change what the detail shows
+    without recording a timeline event (candidate data erased or anonymized, PRODUCT.md §3)."""
+    cache.delete_many([_key(loop_id) for loop_id in loop_ids])
+
+
+def loop_detail_for(user, pk, *, today) -> dict | None:
+    """The loop detail as ``user`` may read it, or None when they may not see the loop (the
+    rules of ``loops_visible_to``: the hiring team, directors, admins, its interviewers)."""
+    loop = _marked_loop(pk)
+    if loop is None:
+        return None
+    part = _rendered_part(loop.pk, loop.mark)
+    team = is_hiring_team(user, loop)
+    interviews = any(a["interviewer"] == user.pk for r in part["rounds"] for a in r["assignments"])
+    if not (team or interviews):
+        return None
+    head = LoopHeadSerializer(loop, context={"today": today}).data
+    if team:
+        return {**head, **part}
+    rounds = [
+        {
+            **round_,
+            "assignments": [
+                {**a, "notes": a["notes"] if a["interviewer"] == user.pk else None} for a in round_["assignments"]
+            ],
+        }
+        for round_ in part["rounds"]
+    ]
+    return {**head, "rounds": rounds, "coverage": part["coverage"], "timeline": []}

@@ -1,4 +1,4 @@
-"""One world for the access tests, built once per module: four loops in which every role
+"""One world for the access tests, built once for the package: four loops in which every role
 stands in a known relation to the objects, and a unique canary string in every piece of
 free text, so a response that carries text its caller may not read is caught by a substring.
 

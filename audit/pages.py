@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from audit.history import loop_history, may_read_history
 from loops.selectors import loops_visible_to
@@ -14,6 +15,7 @@ FRAGMENT_SIZE = 20  # the loop page shows the latest changes and links to the re
 
 
 @login_required
+@require_safe
 def loop_history_page(request, pk: int):
     loop = loops_visible_to(request.user).select_related("rubric", "candidate").filter(pk=pk).first()
     if loop is None:

@@ -1,6 +1,7 @@
 """API plumbing shared by every app: the exception handler and pagination."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
@@ -43,6 +44,12 @@ def _answer(exc, context):
         return Response(
             {"detail": "A number or date in the request is out of range.", "code": "out_of_range"},
             status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, RequestDataTooBig):
+        # A body over DATA_UPLOAD_MAX_MEMORY_SIZE: refused before it is parsed, in the API's shape.
+        return Response(
+            {"detail": "The request body is too large.", "code": "too_large"},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if is_sealed_refusal(exc):
         # The database refused to change a submitted scorecard (scorecards/sealing.py).

@@ -169,6 +169,10 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "keeper")
 if cache_url := env_str("CACHE_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}}
 
+# The largest request body Django reads (bytes): the API answers 413 above it, a page 400.
+# 2.5 MB holds any real scorecard many times over (each text is capped at 20,000 characters).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+
 # Sign-in throttling (keeper/throttle.py): failures per window before 429.
 SIGN_IN_FAILURES_PER_USER = env_int("SIGN_IN_FAILURES_PER_USER", default=10)
 SIGN_IN_FAILURES_PER_ADDRESS = env_int("SIGN_IN_FAILURES_PER_ADDRESS", default=50)

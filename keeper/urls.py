@@ -13,8 +13,21 @@ from rubric.views import RubricViewSet
 from scorecards import pages, summary_views
 from scorecards.views import AssignmentViewSet, RoundViewSet, ScorecardViewSet
 
-router = DefaultRouter(trailing_slash=True)
+
+class IntegerIdRouter(DefaultRouter):
+    """Object ids are integers (PRODUCT.md §7.1), in ASCII digits: ``/scorecards/abc/`` or
+    ``/scorecards/١٢/`` (which Python's int() reads as 12) is no path at all, not an alias."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        lookup = getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")
+        return f"(?P<{lookup_prefix}{lookup}>[0-9]+)"
+
+
+router = IntegerIdRouter(trailing_slash=True)
 router.include_root_view = False
+# No ".json"-style aliases of every route: each path the API answers is in the access matrix
+# (tests/security/test_access_matrix.py), and the aliases doubled that surface for no client.
+router.include_format_suffixes = False
 router.register("rubrics", RubricViewSet, basename="rubric")
 router.register("candidates", CandidateViewSet, basename="candidate")
 router.register("loops", LoopViewSet, basename="loop")
@@ -54,7 +67,7 @@ web_pages = [
         pages.assignment_questions_page,
         name="assignment-questions",
     ),
-    re_path(r"^loops/(?P<pk>\d+)/(?P<move>hold|resume|withdraw)/$", pages.loop_move_page, name="loop-move"),
+    re_path(r"^loops/(?P<pk>[0-9]+)/(?P<move>hold|resume|withdraw)/$", pages.loop_move_page, name="loop-move"),
     path("loops/<int:pk>/summary/", pages.summary_page, name="summary-page"),
     path("loops/<int:pk>/decision/", pages.decision_page, name="decision-page"),
     path("loops/<int:pk>/history/", loop_history_page, name="loop-history"),

@@ -17,6 +17,7 @@ class CandidateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Candidate
         fields = ["id", "name", "email", "level"]
+        read_only_fields = fields  # an answer's shape; input is CandidateInput
 
 
 class CandidateInput(JSONInput):
@@ -34,6 +35,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assignment
         fields = ["id", "round", "interviewer", "questions", "values_in_focus", "scorecard", "notes"]
+        read_only_fields = fields  # an answer's shape; input is AssignmentInput or AssignmentUpdateInput
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_questions(self, obj: Assignment) -> list[int]:
@@ -88,6 +90,7 @@ class RoundSerializer(serializers.ModelSerializer):
             "completed_at",
             "assignments",
         ]
+        read_only_fields = fields  # an answer's shape; input is RoundInput or OutcomeInput
 
     @extend_schema_field(serializers.ChoiceField(choices=Round.Outcome.choices, allow_null=True))
     def get_outcome(self, obj: Round) -> str | None:
@@ -139,6 +142,7 @@ class LoopSummarySerializer(serializers.ModelSerializer):
             "current_round",
             "closed_on",
         ]
+        read_only_fields = fields  # an answer's shape; input is LoopInput or LoopMoveInput
 
     def get_weeks_elapsed(self, obj: Loop) -> float:
         return obj.weeks_elapsed(self.context.get("today"))
@@ -153,6 +157,7 @@ class LoopHeadSerializer(LoopSummarySerializer):
 
     class Meta(LoopSummarySerializer.Meta):
         fields = [*LoopSummarySerializer.Meta.fields, "at_risk_from"]
+        read_only_fields = fields
 
 
 class LoopDetailSerializer(LoopHeadSerializer):
@@ -162,6 +167,7 @@ class LoopDetailSerializer(LoopHeadSerializer):
 
     class Meta(LoopHeadSerializer.Meta):
         fields = [*LoopHeadSerializer.Meta.fields, "rounds", "coverage", "timeline"]
+        read_only_fields = fields
 
     @extend_schema_field(CoverageSerializer)
     def get_coverage(self, obj: Loop) -> dict:
@@ -176,8 +182,19 @@ class LoopDetailSerializer(LoopHeadSerializer):
         return TimelineEventSerializer(obj.timeline.all(), many=True).data
 
 
+ID_MAX = 2**63 - 1  # the largest id a database column holds; larger ones are a 400, not a 500
+
+
 @extend_schema_field(OpenApiTypes.INT)
-class VisibleCandidateField(serializers.PrimaryKeyRelatedField):
+class IdField(serializers.PrimaryKeyRelatedField):
+    """An object's id, which is a whole number: 1.5 or true is refused, not read as object 1."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("pk_field", serializers.IntegerField(min_value=1, max_value=ID_MAX))
+        super().__init__(**kwargs)
+
+
+class VisibleCandidateField(IdField):
     """A candidate id, resolved through the caller's visibility: an unseen one reads as unknown."""
 
     def get_queryset(self):
@@ -188,17 +205,10 @@ class VisibleCandidateField(serializers.PrimaryKeyRelatedField):
 
 class LoopInput(JSONInput):
     candidate = VisibleCandidateField()
-    hiring_manager = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
-    recruiter = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True
-    )
-    rubric = serializers.PrimaryKeyRelatedField(
-        queryset=Rubric.objects.exclude(status=Rubric.Status.DRAFT), required=False, allow_null=True
-    )
+    hiring_manager = IdField(queryset=get_user_model().objects.filter(is_active=True))
+    recruiter = IdField(queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True)
+    rubric = IdField(queryset=Rubric.objects.exclude(status=Rubric.Status.DRAFT), required=False, allow_null=True)
     started_on = serializers.DateField(required=False, allow_null=True)
-
-
-ID_MAX = 2**63 - 1  # the largest id a database column holds; larger ones are a 400, not a 500
 
 
 class LoopListQuery(QueryInput):
@@ -250,7 +260,7 @@ class OutcomeInput(JSONInput):
 
 
 class AssignmentInput(JSONInput):
-    interviewer = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
+    interviewer = IdField(queryset=get_user_model().objects.filter(is_active=True))
     questions = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, allow_null=True, max_length=50
     )

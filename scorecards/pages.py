@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from rest_framework import serializers as drf
 
 from keeper.errors import DomainError, Incomplete, Invalid
@@ -78,6 +78,7 @@ def _attempt(request, action, success: str) -> bool:
 
 
 @login_required
+@require_safe
 def home(request):
     if in_hiring_team_role(request.user):
         return redirect("loop-board")
@@ -88,6 +89,7 @@ def home(request):
 
 
 @login_required
+@require_safe
 def my_interviews(request):
     now = timezone.now()
     cards = list(
@@ -157,6 +159,7 @@ def _form_state(scorecard: Scorecard) -> dict:
 
 
 @login_required
+@require_safe
 def scorecard_page(request, pk: int):
     scorecard = _scorecard_for_page(request, pk)
     services.exposure_record(user=request.user, scorecards=[scorecard])
@@ -233,6 +236,7 @@ BOARD_SORTS = {
 
 
 @hiring_team_only
+@require_safe
 def loop_board(request):
     today, now = timezone.localdate(), timezone.now()
     loops = loops_visible_to(request.user).select_related("candidate", "current_round__rubric_round", "rubric")
@@ -264,6 +268,7 @@ def loop_board(request):
 
 
 @hiring_team_only
+@require_http_methods(["GET", "HEAD", "POST"])
 def loop_new(request):
     if not may_open_loops(request.user):
         return HttpResponseForbidden("Hiring managers and recruiters open loops.")
@@ -316,6 +321,7 @@ def _loop_for_page(request, pk: int) -> Loop:
 
 
 @login_required
+@require_safe
 def loop_page(request, pk: int):
     loop = _loop_for_page(request, pk)
     team = is_hiring_team(request.user, loop)
@@ -537,6 +543,7 @@ def _chart(values: list[dict]) -> dict:
 
 
 @login_required
+@require_safe
 def summary_page(request, pk: int):
     loop = loops_with_summary_for(request.user).select_related("candidate", "rubric").filter(pk=pk).first()
     if loop is None:
@@ -563,7 +570,7 @@ def summary_page(request, pk: int):
 @login_required
 @require_POST
 def decision_page(request, pk: int):
-    loop = loops_visible_to(request.user).filter(pk=pk).first()
+    loop = loops_with_summary_for(request.user).filter(pk=pk).first()  # decided on the summary (§5)
     if loop is None:
         raise Http404
     if not has_role(request.user, Role.DIRECTOR):

@@ -10,6 +10,7 @@ from rubric.selectors import rubric_structure
 from scorecards.models import KeeperSignal, Recommendation, Scorecard, ScorecardRevision
 
 TEXT_LIMIT = 20_000
+VERSION_MAX = 2**31 - 1  # the largest version the column holds: above it a 400 naming the field, not a 409
 
 
 class ValueRatingOut(serializers.Serializer):
@@ -82,6 +83,9 @@ class ScorecardSerializer(serializers.ModelSerializer):
             "overdue",
             "submitted_at",
         ]
+        # An answer's shape: the server owns all of it; what a client writes comes in through
+        # ScorecardDraftInput and ScorecardAmendmentInput (the schema marks these readOnly).
+        read_only_fields = fields
 
     def _rows(self, obj: Scorecard, serializer, relation: str) -> list:
         structure = rubric_structure(obj.loop.rubric)
@@ -183,16 +187,18 @@ class ScorecardContentInput(JSONInput):
 
 
 class ScorecardDraftInput(ScorecardContentInput):
-    version = serializers.IntegerField(min_value=1, help_text="The version you read; a stale one answers 409.")
+    version = serializers.IntegerField(
+        min_value=1, max_value=VERSION_MAX, help_text="The version you read; a stale one answers 409."
+    )
 
 
 class ScorecardSubmitInput(JSONInput):
-    version = serializers.IntegerField(min_value=1, required=False)
+    version = serializers.IntegerField(min_value=1, max_value=VERSION_MAX, required=False)
 
 
 class ScorecardAmendmentInput(ScorecardContentInput):
     reason = serializers.CharField(max_length=TEXT_LIMIT)
-    version = serializers.IntegerField(min_value=1, required=False)
+    version = serializers.IntegerField(min_value=1, max_value=VERSION_MAX, required=False)
 
 
 class ScorecardListQuery(QueryInput):
@@ -251,12 +257,14 @@ class DecisionInput(JSONInput):
 
 
 class DecisionSerializer(serializers.Serializer):
-    decision = serializers.CharField()
-    rationale = serializers.CharField()
-    answers = serializers.DictField(child=serializers.CharField())
-    by = serializers.IntegerField()
-    by_name = serializers.CharField()
-    at = serializers.DateTimeField()
+    """The recorded decision, as answered; input is DecisionInput."""
+
+    decision = serializers.CharField(read_only=True)
+    rationale = serializers.CharField(read_only=True)
+    answers = serializers.DictField(child=serializers.CharField(), read_only=True)
+    by = serializers.IntegerField(read_only=True)
+    by_name = serializers.CharField(read_only=True)
+    at = serializers.DateTimeField(read_only=True)
 
 
 class SummaryValueSerializer(serializers.Serializer):

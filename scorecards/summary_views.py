@@ -8,6 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -17,9 +18,8 @@ from rest_framework.views import APIView
 
 from keeper.roles import Role, has_role
 from loops.models import Loop
-from loops.selectors import loops_visible_to
 from scorecards.keeper import keeper_decision_record, summary_response_text
-from scorecards.selectors import own_cards_on, reads_summary
+from scorecards.selectors import loops_with_summary_for, own_cards_on, reads_summary
 from scorecards.serializers import DecisionInput, DecisionSerializer, KeeperSummarySerializer
 from scorecards.services import summary_exposure_record
 
@@ -122,7 +122,9 @@ class KeeperSummaryCSVView(APIView):
 class KeeperDecisionView(APIView):
     @extend_schema(request=DecisionInput, responses={201: DecisionSerializer})
     def post(self, request, pk: int):
-        loop = loops_visible_to(request.user).filter(pk=pk).first()
+        # Product §5: the decision is taken on the summary, so who may not read the summary yet
+        # (a director whose own card is open, §4) may not decide, nor learn its verdict by trying.
+        loop = loops_with_summary_for(request.user).filter(pk=pk).first()
         if loop is None:
             raise NotFound()
         if not has_role(request.user, Role.DIRECTOR):
@@ -142,6 +144,7 @@ class KeeperDecisionView(APIView):
 
 
 @login_required
+@require_safe
 def keeper_summary_print(request, pk: int):
     """A printable page of the summary, for the director's final round."""
     loop, summary = _read(request.user, pk)

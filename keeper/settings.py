@@ -191,6 +191,10 @@ DIGEST_HOUR = env_int("DIGEST_HOUR", default=8)
 # (only the anonymization service passes, issue #11).
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 PGHISTORY_APPEND_ONLY = True
+# The request context (user, URL) is attached to the writes of unsafe methods only: a GET writes
+# no tracked row (its only writes are exposures and the stored summary, neither tracked), and
+# wrapping every read in a context was a measurable share of the cheapest answers (issue #9).
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 # Privacy (issue #11): a candidate whose last loop ended rejected or withdrawn is anonymized
 # this many days after it ended, unless a new loop started meanwhile; hired candidates are kept.

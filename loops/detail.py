@@ -19,7 +19,7 @@ from rest_framework.renderers import JSONRenderer
 
 from loops.models import Loop, TimelineEvent
 from loops.selectors import assignment_plans_attach, is_hiring_team, loop_detail_queryset
-from loops.serializers import LoopHeadSerializer, RoundSerializer, TimelineEventSerializer
+from loops.serializers import RoundSerializer, TimelineEventSerializer
 
 # An upper bound only: a change always moves the mark. It bounds how long a renamed user's
 # old name can stay on a timeline that has had no event since.
@@ -35,9 +35,10 @@ def _key(loop_id: int) -> str:
     return f"loop-detail:v1:{loop_id}"
 
 
-def _rendered_part(loop_id: int, mark: int | None) -> dict:
+def _rendered_part(loop_id: int, mark: int | None) -> bytes:
     """One cache entry per loop, holding the mark it was rendered at: a reader at another mark
-    renders again (so nothing is served for the wrong mark), and forgetting a loop is one delete."""
+    renders again (so nothing is served for the wrong mark), and forgetting a loop is one delete.
+    Kept as JSON text: a cache hit then costs no unpickling of nested data and no re-encoding."""
     kept = cache.get(_key(loop_id))
     if kept is not None and kept[0] == mark:
         return kept[1]
@@ -45,14 +46,12 @@ def _rendered_part(loop_id: int, mark: int | None) -> dict:
     from loops.services import loop_coverage
 
     context = {"sees_all_notes": True}
-    part = json.loads(
-        JSONRenderer().render(
-            {
-                "rounds": RoundSerializer(full.rounds.all(), many=True, context=context).data,
-                "coverage": loop_coverage(full),
-                "timeline": TimelineEventSerializer(full.timeline.all(), many=True).data,
-            }
-        )
+    part = JSONRenderer().render(
+        {
+            "rounds": RoundSerializer(full.rounds.all(), many=True, context=context).data,
+            "coverage": loop_coverage(full),
+            "timeline": TimelineEventSerializer(full.timeline.all(), many=True).data,
+        }
     )
     cache.set(_key(loop_id), (mark, part), DETAIL_SECONDS)
     return part
@@ -64,27 +63,54 @@ def loop_detail_forget(*loop_ids: int) -> None:
     cache.delete_many([_key(loop_id) for loop_id in loop_ids])
 
 
-def loop_detail_for(user, pk, *, today) -> dict | None:
-    """The loop detail as ``user`` may read it, or None when they may not see the loop (the
-    rules of ``loops_visible_to``: the hiring team, directors, admins, its interviewers)."""
+def _iso(day) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _head(loop: Loop, today) -> dict:
+    """The loop's own fields, as ``LoopHeadSerializer`` gives them (the test of this module
+    compares the whole answer with the serializer's): built directly, because a ModelSerializer
+    introspects the model on every instance, the largest cost left on a kept read (issue #9)."""
+    candidate = loop.candidate
+    return {
+        "id": loop.pk,
+        "candidate": {"id": candidate.pk, "name": candidate.name, "email": candidate.email, "level": candidate.level},
+        "status": loop.status,
+        "rubric": loop.rubric_id,
+        "hiring_manager": loop.hiring_manager_id,
+        "recruiter": loop.recruiter_id,
+        "started_on": _iso(loop.started_on),
+        "due_by": _iso(loop.due_by),
+        "weeks_elapsed": loop.weeks_elapsed(today),
+        "pace": loop.pace(today),
+        "current_round": loop.current_round_id,
+        "closed_on": _iso(loop.closed_on),
+        "at_risk_from": _iso(loop.at_risk_from),
+    }
+
+
+def loop_detail_json(user, pk, *, today) -> bytes | None:
+    """The loop detail as ``user`` may read it, as JSON text, or None when they may not see the
+    loop (the rules of ``loops_visible_to``: the hiring team, directors, admins, its interviewers)."""
     loop = _marked_loop(pk)
     if loop is None:
         return None
     part = _rendered_part(loop.pk, loop.mark)
-    team = is_hiring_team(user, loop)
-    interviews = any(a["interviewer"] == user.pk for r in part["rounds"] for a in r["assignments"])
-    if not (team or interviews):
+    head = JSONRenderer().render(_head(loop, today))
+    if is_hiring_team(user, loop):
+        return head[:-1] + b"," + part[1:]
+    rounds = json.loads(part)["rounds"]
+    if not any(a["interviewer"] == user.pk for r in rounds for a in r["assignments"]):
         return None
-    head = LoopHeadSerializer(loop, context={"today": today}).data
-    if team:
-        return {**head, **part}
-    rounds = [
-        {
-            **round_,
-            "assignments": [
-                {**a, "notes": a["notes"] if a["interviewer"] == user.pk else None} for a in round_["assignments"]
-            ],
-        }
-        for round_ in part["rounds"]
-    ]
-    return {**head, "rounds": rounds, "coverage": part["coverage"], "timeline": []}
+    for round_ in rounds:
+        for assignment in round_["assignments"]:
+            if assignment["interviewer"] != user.pk:
+                assignment["notes"] = None
+    coverage = json.loads(part)["coverage"]
+    return head[:-1] + b"," + JSONRenderer().render({"rounds": rounds, "coverage": coverage, "timeline": []})[1:]
+
+
+def loop_detail_for(user, pk, *, today) -> dict | None:
+    """``loop_detail_json`` as a dict (pages and tests)."""
+    text = loop_detail_json(user, pk, today=today)
+    return None if text is None else json.loads(text)

@@ -1,7 +1,7 @@
 """Loop endpoints (PRODUCT.md §7). Each view authenticates, loads through the visible
 queryset (unseen → 404), checks the action (not allowed → 403), validates, calls one service."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -10,7 +10,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from loops import services
-from loops.detail import loop_detail_for
+from loops.detail import loop_detail_json
 from loops.models import Loop
 from loops.selectors import (
     assignments_visible_to,
@@ -106,12 +106,12 @@ class LoopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def retrieve(self, request, *args, **kwargs):
         """The shape of ``LoopDetailSerializer``, served by ``loops.detail`` (kept rendered)."""
         try:
-            detail = loop_detail_for(request.user, int(kwargs["pk"]), today=timezone.localdate())
+            detail = loop_detail_json(request.user, int(kwargs["pk"]), today=timezone.localdate())
         except (ValueError, OverflowError):
             detail = None
         if detail is None:
             raise Http404
-        return Response(detail)
+        return HttpResponse(detail, content_type="application/json")
 
     @extend_schema(request=LoopInput, responses={201: LoopDetailSerializer})
     def create(self, request, *args, **kwargs):

@@ -145,7 +145,7 @@ class Bench:
 
     def seed(self) -> dict:
         drafts = 100 if self.quick else 200
-        submits = 1500 if self.quick else 5000
+        submits = 1200 if self.quick else 3500
         out = self.tmp / "seed.json"
         log(self.script("seed.py", str(out), "--drafts", str(drafts), "--submits", str(submits)).strip())
         return json.loads(out.read_text())

@@ -30,36 +30,19 @@ SEED = Path(__file__).parent / "results" / "profile-seed.json"
 def seeded() -> dict:
     if SEED.exists():
         return json.loads(SEED.read_text())
-    from seed import Seeder, token
+    from seed import Seeder, draft_body, token
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     seeder = Seeder()
     loop = seeder.loop_with_twelve_scorecards()
     drafts = seeder.drafts(20, "behavioral", complete=True)
     submits = seeder.drafts(2000, "coding", complete=True)
-    example = drafts[0]
     data = {
         "loop": loop.pk,
         "manager_token": token(seeder.manager),
         "drafts": [{"id": c.pk, "token": token(c.interviewer)} for c in drafts],
         "submits": [{"id": c.pk, "token": token(c.interviewer)} for c in submits],
-        "draft_body": {
-            "value_ratings": [
-                {"value": v.slug, "rating": 3, "evidence": "Saved again: " + "evidence " * 30}
-                for v in example.assignment.values_in_focus.all()
-            ],
-            "criterion_ratings": [
-                {"criterion": c.pk, "rating": 3, "notes": "Notes."}
-                for q in example.assignment.questions.all()
-                for c in q.criteria.all()
-            ],
-            "red_flags": [
-                {"failure_mode": example.loop.rubric.failure_modes.filter(severity="concern").first().pk, "note": "x"}
-            ],
-            "recommendation": "yes",
-            "keeper": "yes",
-            "summary": "Autosaved summary. " * 10,
-        },
+        "draft_body": draft_body(drafts[0]),
         "next_submit": 0,
     }
     SEED.parent.mkdir(exist_ok=True)

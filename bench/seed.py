@@ -101,6 +101,27 @@ class Seeder:
         return loop
 
 
+def draft_body(example) -> dict:
+    """The full draft the save benchmark sends (every value in focus, every criterion, a red flag)."""
+    return {
+        "value_ratings": [
+            {"value": v.slug, "rating": 3, "evidence": "Saved again under load: " + "evidence " * 30}
+            for v in example.assignment.values_in_focus.all()
+        ],
+        "criterion_ratings": [
+            {"criterion": c.pk, "rating": 3, "notes": "Notes under load."}
+            for q in example.assignment.questions.all()
+            for c in q.criteria.all()
+        ],
+        "red_flags": [
+            {"failure_mode": example.loop.rubric.failure_modes.filter(severity="concern").first().pk, "note": "x"}
+        ],
+        "recommendation": "yes",
+        "keeper": "yes",
+        "summary": "Autosaved summary. " * 10,
+    }
+
+
 def token(user) -> str:
     return Token.objects.get_or_create(user=user)[0].key
 
@@ -124,23 +145,7 @@ def main() -> None:
         "manager_token": token(seeder.manager),
         "drafts": [{"id": c.pk, "token": token(c.interviewer), "version": c.version} for c in drafts],
         "submits": [{"id": c.pk, "token": token(c.interviewer)} for c in submits],
-        "draft_body": {
-            "value_ratings": [
-                {"value": v.slug, "rating": 3, "evidence": "Saved again under load: " + "evidence " * 30}
-                for v in example.assignment.values_in_focus.all()
-            ],
-            "criterion_ratings": [
-                {"criterion": c.pk, "rating": 3, "notes": "Notes under load."}
-                for q in example.assignment.questions.all()
-                for c in q.criteria.all()
-            ],
-            "red_flags": [
-                {"failure_mode": example.loop.rubric.failure_modes.filter(severity="concern").first().pk, "note": "x"}
-            ],
-            "recommendation": "yes",
-            "keeper": "yes",
-            "summary": "Autosaved summary. " * 10,
-        },
+        "draft_body": draft_body(example),
         "seconds": round(time.perf_counter() - started, 1),
     }
     with open(args.out, "w") as out:

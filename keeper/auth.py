@@ -16,9 +16,9 @@ User = get_user_model()
 
 
 def _statement() -> tuple[str, list[str]]:
-    user_columns = [field.attname for field in User._meta.concrete_fields]
+    fields = User._meta.concrete_fields
     quote = connection.ops.quote_name
-    select = ", ".join(f"u.{quote(User._meta.get_field(name).column)}" for name in user_columns)
+    select = ", ".join(f"u.{quote(field.column)}" for field in fields)
     # The user's roles ride along, so the role checks of the request need no query (keeper.roles).
     roles = (
         "SELECT g.name FROM auth_group g JOIN auth_user_groups ug ON ug.group_id = g.id "
@@ -31,7 +31,7 @@ def _statement() -> tuple[str, list[str]]:
         f"FROM {quote(Token._meta.db_table)} t JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id "
         "WHERE t.key = %s"
     )
-    return sql, user_columns
+    return sql, [field.attname for field in fields]
 
 
 def _aggregate() -> str:

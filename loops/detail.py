@@ -20,6 +20,7 @@ from rest_framework.renderers import JSONRenderer
 from loops.models import Loop, TimelineEvent
 from loops.selectors import assignment_plans_attach, is_hiring_team, loop_detail_queryset
 from loops.serializers import RoundSerializer, TimelineEventSerializer
+from loops.services import loop_coverage
 
 # An upper bound only: a change always moves the mark. It bounds how long a renamed user's
 # old name can stay on a timeline that has had no event since.
@@ -43,8 +44,6 @@ def _rendered_part(loop_id: int, mark: int | None) -> bytes:
     if kept is not None and kept[0] == mark:
         return kept[1]
     full = assignment_plans_attach(loop_detail_queryset(Loop.objects.all()).get(pk=loop_id))
-    from loops.services import loop_coverage
-
     context = {"sees_all_notes": True}
     part = JSONRenderer().render(
         {
@@ -99,18 +98,11 @@ def loop_detail_json(user, pk, *, today) -> bytes | None:
     head = JSONRenderer().render(_head(loop, today))
     if is_hiring_team(user, loop):
         return head[:-1] + b"," + part[1:]
-    rounds = json.loads(part)["rounds"]
-    if not any(a["interviewer"] == user.pk for r in rounds for a in r["assignments"]):
+    kept = json.loads(part)
+    assignments = [a for round_ in kept["rounds"] for a in round_["assignments"]]
+    if not any(a["interviewer"] == user.pk for a in assignments):
         return None
-    for round_ in rounds:
-        for assignment in round_["assignments"]:
-            if assignment["interviewer"] != user.pk:
-                assignment["notes"] = None
-    coverage = json.loads(part)["coverage"]
-    return head[:-1] + b"," + JSONRenderer().render({"rounds": rounds, "coverage": coverage, "timeline": []})[1:]
-
-
-def loop_detail_for(user, pk, *, today) -> dict | None:
-    """``loop_detail_json`` as a dict (pages and tests)."""
-    text = loop_detail_json(user, pk, today=today)
-    return None if text is None else json.loads(text)
+    for assignment in assignments:
+        if assignment["interviewer"] != user.pk:
+            assignment["notes"] = None
+    return head[:-1] + b"," + JSONRenderer().render({**kept, "timeline": []})[1:]

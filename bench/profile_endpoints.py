@@ -87,6 +87,9 @@ def endpoints(data: dict, call: Caller) -> dict:
     def save(i):
         draft = data["drafts"][i % len(data["drafts"])]
         body = {"version": versions.get(draft["id"], 0), **data["draft_body"]}
+        typed = [dict(item) for item in body["value_ratings"]]  # one value's evidence changes, as when typing
+        typed[0]["evidence"] = f"{typed[0]['evidence']} {i}"
+        body["value_ratings"] = typed
         if draft["id"] not in versions:
             status, content = call("GET", f"/api/v1/scorecards/{draft['id']}/", draft["token"])
             body["version"] = json.loads(content)["version"]

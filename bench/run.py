@@ -301,12 +301,13 @@ wrk.headers["Authorization"] = "Token TOKEN"
 
 
 def patch_lua(data: dict, versions: dict[int, int]) -> str:
-    """Each virtual user saves its own drafts, carrying the version the last answer gave."""
+    """Each virtual user saves its own drafts, carrying the version the last answer gave; every
+    save changes one value's evidence, as an autosave does while the interviewer types."""
     rows = ",".join(f'{{{d["id"]},"{d["token"]}",{versions[d["id"]]}}}' for d in data["drafts"])
     body = json.dumps(data["draft_body"]).replace("\\", "\\\\").replace("'", "\\'")
     return f"""
 local all = {{{rows}}}
-local mine, next_index, counter = {{}}, 1, 0
+local mine, next_index, counter, typed = {{}}, 1, 0, 0
 local template = '{body}'
 function setup(thread) counter = counter + 1; thread:set("id", counter) end
 function init(args)
@@ -317,7 +318,9 @@ end
 function request()
   local draft = mine[next_index]
   next_index = next_index % #mine + 1
-  local body = '{{"version":' .. draft.version .. ',' .. string.sub(template, 2)
+  typed = typed + 1
+  local edited = string.gsub(template, "Saved again under load", "Saved again under load " .. id .. "." .. typed, 1)
+  local body = '{{"version":' .. draft.version .. ',' .. string.sub(edited, 2)
   return wrk.format("PATCH", "/api/v1/scorecards/" .. draft.id .. "/",
     {{["Authorization"] = "Token " .. draft.token, ["Content-Type"] = "application/json"}}, body)
 end
@@ -340,7 +343,7 @@ def submit_lua(submits: list[dict]) -> str:
     rows = ",".join(f'{{{d["id"]},"{d["token"]}"}}' for d in submits)
     return f"""
 local all = {{{rows}}}
-local mine, next_index, counter = {{}}, 1, 0
+local mine, next_index, counter, typed = {{}}, 1, 0, 0
 function setup(thread) counter = counter + 1; thread:set("id", counter) end
 function init(args)
   for i, row in ipairs(all) do

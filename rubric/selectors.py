@@ -154,6 +154,20 @@ class RubricStructure:
         return {f.id: f for f in self.failure_modes}
 
     @cached_property
+    def criterion_order(self) -> dict[int, int]:
+        """A criterion's place in the order rows are read back: by question number, then as the question lists them."""
+        ordered = sorted(self.questions, key=lambda q: q.number)
+        return {criterion: i for i, criterion in enumerate(c for q in ordered for c in q.criterion_ids)}
+
+    @cached_property
+    def failure_mode_order(self) -> dict[int, int]:
+        return {f.id: i for i, f in enumerate(self.failure_modes)}
+
+    @cached_property
+    def value_order(self) -> dict[int, int]:
+        return {v.id: i for i, v in enumerate(self.values)}
+
+    @cached_property
     def question_number_by_criterion(self) -> dict[int, int]:
         return {criterion: q.number for q in self.questions for criterion in q.criterion_ids}
 

@@ -289,37 +289,59 @@ def _ratings_complete(scorecard: Scorecard, revision: ScorecardRevision) -> bool
 # Writing content ----------------------------------------------------------------------
 
 
+def _rows_replace(model, revision: ScorecardRevision, relation: str, key: str, wanted: dict, order: dict) -> list:
+    """Make ``relation`` of ``revision`` hold exactly ``wanted`` (key → column values), writing
+    only what differs: an autosave that changed one word of evidence updates that one row, and
+    the history records that one change (issue #9, #11). Returns the rows in the order a read gives."""
+    current = {getattr(row, key): row for row in getattr(revision, relation).all()}
+    gone = [row.pk for k, row in current.items() if k not in wanted]
+    added = [model(revision=revision, **{key: k}, **columns) for k, columns in wanted.items() if k not in current]
+    changed = []
+    for k, columns in wanted.items():
+        row = current.get(k)
+        if row is not None and any(getattr(row, name) != value for name, value in columns.items()):
+            for name, value in columns.items():
+                setattr(row, name, value)
+            changed.append(row)
+    if gone:
+        model.objects.filter(pk__in=gone).delete()
+    if added:
+        model.objects.bulk_create(added)
+    if changed:
+        model.objects.bulk_update(changed, list(next(iter(wanted.values()))))
+    rows = [row for k, row in current.items() if k in wanted] + added
+    return sorted(rows, key=lambda row: order[getattr(row, key)])
+
+
 def _write_content(scorecard: Scorecard, revision: ScorecardRevision, content: ScorecardContent) -> None:
     """Replace the parts ``content`` gives. The rows written become the revision's loaded rows,
     so answering the save needs no second read."""
     structure = rubric_structure(scorecard.loop.rubric)
     written: dict[str, list] = {}
     if content.value_ratings is not None:
-        revision.value_ratings.all().delete()
-        order = {v.slug: i for i, v in enumerate(structure.values)}
-        written["value_ratings"] = ValueRating.objects.bulk_create(
-            ValueRating(
-                revision=revision,
-                value_id=structure.values_by_slug[item.value].id,
-                rating=None if item.pending else item.rating,
-                evidence=item.evidence.strip(),
-                pending=item.pending,
-            )
-            for item in sorted(content.value_ratings, key=lambda i: order[i.value])
+        wanted = {
+            structure.values_by_slug[item.value].id: {
+                "rating": None if item.pending else item.rating,
+                "evidence": item.evidence.strip(),
+                "pending": item.pending,
+            }
+            for item in content.value_ratings
+        }
+        written["value_ratings"] = _rows_replace(
+            ValueRating, revision, "value_ratings", "value_id", wanted, structure.value_order
         )
     if content.criterion_ratings is not None:
-        revision.criterion_ratings.all().delete()
-        written["criterion_ratings"] = CriterionRating.objects.bulk_create(
-            CriterionRating(revision=revision, criterion_id=i.criterion, rating=i.rating, notes=i.notes.strip())
-            for i in content.criterion_ratings
+        wanted = {i.criterion: {"rating": i.rating, "notes": i.notes.strip()} for i in content.criterion_ratings}
+        written["criterion_ratings"] = _rows_replace(
+            CriterionRating, revision, "criterion_ratings", "criterion_id", wanted, structure.criterion_order
         )
     if content.red_flags is not None:
-        revision.red_flags.all().delete()
-        written["red_flags"] = RedFlag.objects.bulk_create(
-            RedFlag(revision=revision, failure_mode_id=i.failure_mode, note=i.note.strip()) for i in content.red_flags
+        wanted = {i.failure_mode: {"note": i.note.strip()} for i in content.red_flags}
+        written["red_flags"] = _rows_replace(
+            RedFlag, revision, "red_flags", "failure_mode_id", wanted, structure.failure_mode_order
         )
     scalars = {
-        name: value
+        name: value.strip() if name == "summary" else value
         for name, value in (
             ("recommendation", content.recommendation),
             ("keeper", content.keeper),
@@ -327,10 +349,10 @@ def _write_content(scorecard: Scorecard, revision: ScorecardRevision, content: S
         )
         if value is not None
     }
-    if scalars:
-        for name, value in scalars.items():
-            setattr(revision, name, value.strip() if name == "summary" else value)
-        revision.save(update_fields=list(scalars))
+    if changed := [name for name, value in scalars.items() if getattr(revision, name) != value]:
+        for name in changed:
+            setattr(revision, name, scalars[name])
+        revision.save(update_fields=changed)
     for relation in ("value_ratings", "criterion_ratings", "red_flags"):
         if relation not in written:
             written[relation] = list(getattr(revision, relation).all())
@@ -412,12 +434,16 @@ def scorecard_submit(*, scorecard: Scorecard, by: AbstractUser, version: int | N
         loop_id=scorecard.loop_id,
         actor=by,
         kind=TimelineEvent.Kind.SCORECARD_SUBMITTED,
-        detail=f"{by.get_full_name() or by.username} submitted the {scorecard.round.rubric_round.name} scorecard.",
+        detail=f"{by.get_full_name() or by.username} submitted the {_round_name(scorecard)} scorecard.",
         round_id=scorecard.round_id,
         data={"scorecard": scorecard.pk},
     )
     _refresh_summary_after_commit(scorecard.loop_id)
     return scorecard
+
+
+def _round_name(scorecard: Scorecard) -> str:
+    return rubric_structure(scorecard.loop.rubric).rounds_by_id[scorecard.round.rubric_round_id].name
 
 
 def _refresh_summary_after_commit(loop_id: int) -> None:

@@ -36,7 +36,7 @@ def seeded() -> dict:
     seeder = Seeder()
     loop = seeder.loop_with_twelve_scorecards()
     drafts = seeder.drafts(20, "behavioral", complete=True)
-    submits = seeder.drafts(2000, "coding", complete=True)
+    submits = seeder.drafts(4000, "coding", complete=True)
     data = {
         "loop": loop.pk,
         "manager_token": token(seeder.manager),

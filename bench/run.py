@@ -145,7 +145,7 @@ class Bench:
 
     def seed(self) -> dict:
         drafts = 100 if self.quick else 200
-        submits = 1200 if self.quick else 3500
+        submits = 2000 if self.quick else 7000
         out = self.tmp / "seed.json"
         log(self.script("seed.py", str(out), "--drafts", str(drafts), "--submits", str(submits)).strip())
         return json.loads(out.read_text())
@@ -343,7 +343,7 @@ def submit_lua(submits: list[dict]) -> str:
     rows = ",".join(f'{{{d["id"]},"{d["token"]}"}}' for d in submits)
     return f"""
 local all = {{{rows}}}
-local mine, next_index, counter, typed = {{}}, 1, 0, 0
+local mine, next_index, counter = {{}}, 1, 0
 function setup(thread) counter = counter + 1; thread:set("id", counter) end
 function init(args)
   for i, row in ipairs(all) do

@@ -87,6 +87,9 @@ if database_url := env_str("DATABASE_URL"):
         conn_max_age=env_int("DB_CONN_MAX_AGE", default=60),
         conn_health_checks=True,
     )
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The same backend, with a health check of kept connections that needs no round trip.
+        DATABASES["default"]["ENGINE"] = "keeper.dbbackend"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -307,8 +307,11 @@ def _rows_replace(model, revision: ScorecardRevision, relation: str, key: str, w
         model.objects.filter(pk__in=gone).delete()
     if added:
         model.objects.bulk_create(added)
-    if changed:
-        model.objects.bulk_update(changed, list(next(iter(wanted.values()))))
+    names = list(next(iter(wanted.values()), {}))
+    if len(changed) > 2:
+        model.objects.bulk_update(changed, names)
+    for row in changed if len(changed) <= 2 else []:  # the usual autosave: a plain UPDATE, cheaper than a CASE
+        model.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in names})
     rows = [row for k, row in current.items() if k in wanted] + added
     return sorted(rows, key=lambda row: order[getattr(row, key)])
 

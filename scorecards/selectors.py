@@ -5,6 +5,7 @@ from functools import lru_cache
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
+from keeper.lean import from_db
 from loops.models import Loop
 from loops.selectors import is_hiring_team, loops_led_by
 from scorecards.models import Exposure, Scorecard
@@ -200,7 +201,6 @@ def own_scorecard_for_writing(user: User, pk: int) -> Scorecard | None:
         cursor.execute(rows_sql, [revision_id, revision_id, revision_id, assignment_id, assignment_id])
         rows = cursor.fetchall()
 
-    alias = connection.alias
     models = {
         "scorecard": Scorecard,
         "current_revision": ScorecardRevision,
@@ -208,7 +208,7 @@ def own_scorecard_for_writing(user: User, pk: int) -> Scorecard | None:
         "loop": Loop,
         "rubric": Rubric,
     }
-    loaded = {part: models[part].from_db(alias, list(v), list(v.values())) for part, v in values.items()}
+    loaded = {part: from_db(models[part], v) for part, v in values.items()}
     scorecard, revision, loop = loaded["scorecard"], loaded["current_revision"], loaded["loop"]
     loop._state.fields_cache["rubric"] = loaded["rubric"]
     structure = rubric_structure(loaded["rubric"])
@@ -216,21 +216,27 @@ def own_scorecard_for_writing(user: User, pk: int) -> Scorecard | None:
     for kind, *rest in rows:
         by_kind[kind].append(rest)
     value_ratings = [
-        ValueRating.from_db(
-            alias,
-            ["id", "revision_id", "value_id", "rating", "evidence", "pending"],
-            [i, revision_id, ref, rating, text, bool(pending)],
+        from_db(
+            ValueRating,
+            {
+                "id": i,
+                "revision_id": revision_id,
+                "value_id": ref,
+                "rating": rating,
+                "evidence": text,
+                "pending": bool(pending),
+            },
         )
         for i, ref, rating, text, pending in by_kind["value"]
     ]
     criterion_ratings = [
-        CriterionRating.from_db(
-            alias, ["id", "revision_id", "criterion_id", "rating", "notes"], [i, revision_id, ref, rating, text]
+        from_db(
+            CriterionRating, {"id": i, "revision_id": revision_id, "criterion_id": ref, "rating": rating, "notes": text}
         )
         for i, ref, rating, text, _ in by_kind["criterion"]
     ]
     red_flags = [
-        RedFlag.from_db(alias, ["id", "revision_id", "failure_mode_id", "note"], [i, revision_id, ref, text])
+        from_db(RedFlag, {"id": i, "revision_id": revision_id, "failure_mode_id": ref, "note": text})
         for i, ref, _, text, _ in by_kind["flag"]
     ]
     # In the order the models' Meta.ordering gives a read.
@@ -239,17 +245,17 @@ def own_scorecard_for_writing(user: User, pk: int) -> Scorecard | None:
         "criterion_ratings": sorted(criterion_ratings, key=lambda r: structure.criterion_order[r.criterion_id]),
         "red_flags": sorted(red_flags, key=lambda r: structure.failure_mode_order[r.failure_mode_id]),
     }
-    assignment = Assignment.from_db(alias, ["id"], [assignment_id])
+    assignment = from_db(Assignment, {"id": assignment_id})
     assignment._prefetched_objects_cache = {
         "values_in_focus": sorted(
             (
-                RubricValue.from_db(alias, ["id", "order", "slug"], [i, order, slug])
+                from_db(RubricValue, {"id": i, "order": order, "slug": slug})
                 for i, order, _, slug, _ in by_kind["focus"]
             ),
             key=lambda v: (v.order, v.pk),
         ),
         "questions": sorted(
-            (Question.from_db(alias, ["id", "number"], [i, number]) for i, number, *_ in by_kind["question"]),
+            (from_db(Question, {"id": i, "number": number}) for i, number, *_ in by_kind["question"]),
             key=lambda q: q.number,
         ),
     }
@@ -261,3 +267,95 @@ def own_scorecard_for_writing(user: User, pk: int) -> Scorecard | None:
     ):
         scorecard._state.fields_cache[name] = value
     return scorecard
+
+
+# The loop a summary read works on ----------------------------------------------------------
+
+
+def _summary_read():
+    from django.contrib.auth import get_user_model
+
+    from keeper.lean import Joined
+    from loops.models import Round
+    from rubric.models import Rubric, RubricRound
+    from scorecards.models import KeeperDecision, KeeperSummary
+
+    joined = Joined(
+        {
+            "loop": (
+                Loop,
+                "l",
+                [
+                    "id",
+                    "candidate",
+                    "rubric",
+                    "hiring_manager",
+                    "recruiter",
+                    "status",
+                    "started_on",
+                    "at_risk_from",
+                    "due_by",
+                    "current_round",
+                    "closed_on",
+                ],
+            ),
+            "rubric": (
+                Rubric,
+                "b",
+                ["id", "status", "published_at", "version", "window_min_weeks", "window_max_weeks"],
+            ),
+            "keeper_summary": (KeeperSummary, "k", ["id", "loop", "wanted", "computed_for", "text", "computed_at"]),
+            "keeper_decision": (KeeperDecision, "d", ["id", "loop", "decision", "rationale", "answers", "by", "at"]),
+            "by": (get_user_model(), "u", ["id", "username", "first_name", "last_name"]),
+        }
+    )
+    own = (
+        f"SELECT COUNT(*) FROM {Scorecard._meta.db_table} s "
+        f"JOIN {Round._meta.db_table} rd ON rd.id = s.round_id "
+        f"JOIN {RubricRound._meta.db_table} rr ON rr.id = rd.rubric_round_id "
+        "WHERE s.loop_id = l.id AND s.interviewer_id = %s AND s.status = {status} AND {decision}"
+    )
+    return joined, (
+        "SELECT {columns}, "
+        f"({own.format(status=repr('draft'), decision='NOT rr.is_decision_round')}), "
+        f"({own.format(status=repr('draft'), decision='rr.is_decision_round')}), "
+        f"({own.format(status=repr('submitted'), decision='1 = 1')}) "
+        f"FROM {Loop._meta.db_table} l JOIN {Rubric._meta.db_table} b ON b.id = l.rubric_id "
+        f"LEFT JOIN {KeeperSummary._meta.db_table} k ON k.loop_id = l.id "
+        f"LEFT JOIN {KeeperDecision._meta.db_table} d ON d.loop_id = l.id "
+        f"LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = d.by_id "
+        "WHERE l.id = %s"
+    )
+
+
+_SUMMARY_READ = None
+
+
+def summary_loop_read(user: User, pk: int) -> tuple[Loop, list[tuple[str, bool]]] | None:
+    """Loop ``pk`` with its rubric, stored summary and decision (its author's name), and the
+    user's own cards on it in the form of ``own_cards_on``: one statement, where the ORM's
+    joins and a second query cost more than serving the stored summary (issue #9). None when
+    there is no such loop. The decision's frozen summary is left unread (it loads if read)."""
+    global _SUMMARY_READ
+    if not 0 < pk <= BIGINT_MAX:
+        return None
+    if _SUMMARY_READ is None:
+        _SUMMARY_READ = _summary_read()
+    joined, sql = _SUMMARY_READ
+    me = user.pk if user.is_authenticated else None
+    found = joined.read(sql.replace("{columns}", joined.columns()), [me, me, me, pk])
+    if found is None:
+        return None
+    parts, (open_others, open_decision, submitted) = found
+    loop = parts["loop"]
+    loop._state.fields_cache["rubric"] = parts["rubric"]
+    loop._state.fields_cache["keeper_summary"] = parts["keeper_summary"]
+    loop._state.fields_cache["keeper_decision"] = parts["keeper_decision"]
+    if parts["keeper_decision"] is not None:
+        parts["keeper_decision"]._state.fields_cache["by"] = parts["by"]
+    own_cards = (
+        [(Scorecard.Status.DRAFT, False)] * open_others
+        + [(Scorecard.Status.DRAFT, True)] * open_decision
+        + [(Scorecard.Status.SUBMITTED, False)] * submitted
+    )
+    return loop, own_cards

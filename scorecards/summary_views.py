@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from keeper.roles import Role, has_role
 from loops.models import Loop
 from scorecards.keeper import keeper_decision_record, summary_response_text
-from scorecards.selectors import loops_with_summary_for, own_cards_on, reads_summary
+from scorecards.selectors import loops_with_summary_for, reads_summary, summary_loop_read
 from scorecards.serializers import DecisionInput, DecisionSerializer, KeeperSummarySerializer
 from scorecards.services import summary_exposure_record
 
@@ -42,15 +42,11 @@ CSV_COLUMNS = [
 
 def _summary_loop(user, pk) -> Loop:
     """The loop with its stored summary and decision, if the user reads its summary: the loop
-    by its key, then the reader's own cards on it (two plain queries, issue #9)."""
-    loop = (
-        Loop.objects.select_related("rubric", "candidate", "keeper_summary", "keeper_decision__by")
-        .filter(pk=pk)
-        .first()
-    )
-    if loop is None:
+    and the reader's own cards on it in one statement (issue #9)."""
+    found = summary_loop_read(user, int(pk))
+    if found is None:
         raise Http404
-    own_cards = own_cards_on(user, loop.pk)
+    loop, own_cards = found
     if not reads_summary(user, loop, own_cards):
         raise Http404
     if own_cards:

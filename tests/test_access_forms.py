@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from loops.models import Loop
 from loops.selectors import is_hiring_team, loop_detail_queryset, loops_led_by
 from loops.services import loop_open
-from scorecards.selectors import loops_with_summary_for, own_cards_on, reads_summary
+from scorecards.selectors import loops_with_summary_for, own_cards_on, reads_summary, summary_loop_read
 from tests.conftest import assign, submit_complete
 from tests.factories import CandidateFactory, UserFactory
 
@@ -27,6 +27,11 @@ def _agree(loop: Loop, people: list) -> list[str]:
             "is_hiring_team": (is_hiring_team(user, loaded), loops_led_by(user).filter(pk=loop.pk).exists()),
             "reads_summary": (
                 reads_summary(user, loaded, own_cards_on(user, loop.pk) if user.is_authenticated else []),
+                loops_with_summary_for(user).filter(pk=loop.pk).exists(),
+            ),
+            # The one-statement read the summary endpoint uses (the loop and the own cards together).
+            "reads_summary, lean read": (
+                reads_summary(user, *summary_loop_read(user, loop.pk)),
                 loops_with_summary_for(user).filter(pk=loop.pk).exists(),
             ),
         }

@@ -206,3 +206,23 @@ def test_the_lean_answer_reads_times_in_the_current_time_zone(loop, alice, froze
     with time_machine.travel(frozen, tick=False):
         now = timezone.now()
         assert lean(alice, card.pk, now) == general(card.pk, now)
+
+
+def test_the_summary_read_answers_as_the_orm_read_does(api, loop, alice, bob, hana, dora):
+    """The summary endpoint's one-statement read gives the same answer as the ORM's loop with
+    its summary and decision, before and after the decision (whose author's name it carries)."""
+    from scorecards.keeper import keeper_decision_record, keeper_summary_get
+
+    for slug, person in (("coding", alice), ("system-design", bob), ("director-final", dora)):
+        submit_complete(assign(loop, slug, person))
+    api.force_authenticate(hana)
+
+    before = api.get(f"/api/v1/loops/{loop.pk}/keeper-summary/")
+    assert before.status_code == 200
+    assert before.json() == keeper_summary_get(loop)
+
+    keeper_decision_record(loop=loop, by=dora, decision="do_not_keep", rationale="Not this time.")
+    after = api.get(f"/api/v1/loops/{loop.pk}/keeper-summary/")
+    assert after.json() == keeper_summary_get(loop)
+    assert after.json()["decision"]["by_name"] == (dora.get_full_name() or dora.username)
+    assert api.get(f"/api/v1/loops/{loop.pk + 1000}/keeper-summary/").status_code == 404

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from keeper.errors import Conflict, IllegalMove, Invalid
+from keeper.lean import update_where
 from keeper.roles import Role, has_role
 from loops import services as loop_services
 from loops.models import Assignment, Loop, TimelineEvent
@@ -97,7 +98,7 @@ def summary_input(loop: Loop) -> maths.SummaryInput:
 
 def summary_mark_stale(*, loop_id: int) -> None:
     """Call in the transaction that submits or amends a scorecard of the loop."""
-    if not KeeperSummary.objects.filter(loop_id=loop_id).update(wanted=F("wanted") + 1):
+    if not update_where(KeeperSummary, {}, {"loop": loop_id}, increment="wanted"):
         try:
             with transaction.atomic():
                 KeeperSummary.objects.create(loop_id=loop_id, wanted=1, computed_for=0)

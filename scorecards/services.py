@@ -5,12 +5,11 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
-from django.db.models import F
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from keeper.collections import repeated
 from keeper.errors import Conflict, Frozen, Incomplete, Invalid, StaleVersion
+from keeper.lean import update_where
 from keeper.roles import is_admin
 from loops import services as loop_services
 from loops.models import Assignment, Round, TimelineEvent
@@ -311,7 +310,7 @@ def _rows_replace(model, revision: ScorecardRevision, relation: str, key: str, w
     if len(changed) > 2:
         model.objects.bulk_update(changed, names)
     for row in changed if len(changed) <= 2 else []:  # the usual autosave: a plain UPDATE, cheaper than a CASE
-        model.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in names})
+        update_where(model, {name: getattr(row, name) for name in names}, {"id": row.pk})
     rows = [row for k, row in current.items() if k in wanted] + added
     return sorted(rows, key=lambda row: order[getattr(row, key)])
 
@@ -384,9 +383,12 @@ def scorecard_save_draft(
     StaleVersion, or Frozen."""
     if problems := content_problems(scorecard, content):
         raise Invalid("The scorecard has invalid entries.", errors=problems)
-    claimed = Scorecard.objects.filter(
-        pk=scorecard.pk, interviewer=author, status=Scorecard.Status.DRAFT, version=version
-    ).update(version=F("version") + 1, updated_at=timezone.now())
+    claimed = update_where(
+        Scorecard,
+        {"updated_at": timezone.now()},
+        {"id": scorecard.pk, "interviewer": author.pk, "status": Scorecard.Status.DRAFT, "version": version},
+        increment="version",
+    )
     if not claimed:
         raise _refusal(scorecard.pk, version)
     scorecard.version = version + 1
@@ -417,12 +419,17 @@ def scorecard_submit(*, scorecard: Scorecard, by: AbstractUser, version: int | N
     if problems := completeness_problems(scorecard, scorecard.current_revision):
         raise Incomplete("The scorecard is not complete.", problems=problems)
     now = timezone.now()
-    sealed = Scorecard.objects.filter(pk=scorecard.pk, status=Scorecard.Status.DRAFT, version=scorecard.version).update(
-        status=Scorecard.Status.SUBMITTED,
-        submitted_at=now,
-        ratings_completed_at=Coalesce("ratings_completed_at", now),
-        version=F("version") + 1,
-        updated_at=now,
+    # The version condition pins the row to the state checked, its ratings_completed_at included.
+    sealed = update_where(
+        Scorecard,
+        {
+            "status": Scorecard.Status.SUBMITTED,
+            "submitted_at": now,
+            "ratings_completed_at": scorecard.ratings_completed_at or now,
+            "updated_at": now,
+        },
+        {"id": scorecard.pk, "status": Scorecard.Status.DRAFT, "version": scorecard.version},
+        increment="version",
     )
     if not sealed:
         if version is None:

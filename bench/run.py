@@ -201,29 +201,24 @@ class Bench:
                 log(f"{path}: {line}")
         return parse_wrk(output)
 
-    def measure(self, name: str, path: str, script) -> dict:
-        """``script`` is a Lua file, or a callable giving a fresh one per run from the requests sent so far."""
-        sent, runs = 0, []
-        for seconds in [self.warmup] + [self.seconds] * self.rounds:
-            lua = script(sent) if callable(script) else script
-            run = self.wrk(path, lua, seconds)
-            # Threads consume their halves unevenly and requests in flight at the end still land:
-            # skip twice what was sent, and let the server finish before the next run reads versions.
-            sent += 2 * run["requests"] + CONNECTIONS
-            time.sleep(1)
-            runs.append(run)
-        self.submit_200s = sum(run["requests"] - run["errors"] for run in runs)  # read for the submit endpoint
-        runs = runs[1:]  # the warm-up is not measured
-        median = {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50_ms", "p99_ms")}
-        median["errors"] = sum(run["errors"] for run in runs)
-        median["requests"] = sum(run["requests"] for run in runs)
-        log(
-            f"{name:<16} {median['rps']:8.1f} req/s  p50 {median['p50_ms']:6.1f} ms  p99 {median['p99_ms']:6.1f} ms"
-            f"  errors {median['errors']}"
-        )
-        return median
+    def run_once(self, state: dict, seconds: int) -> dict:
+        """One wrk run of an endpoint; ``state`` holds its path, script and the requests sent so far
+        (a callable script gets a fresh Lua file per run from that count)."""
+        script = state["script"]
+        lua = script(state["sent"]) if callable(script) else script
+        run = self.wrk(state["path"], lua, seconds)
+        # Threads consume their halves unevenly and requests in flight at the end still land:
+        # skip twice what was sent, and let the server finish before the next run reads versions.
+        state["sent"] += 2 * run["requests"] + CONNECTIONS
+        state["answered_200"] += run["requests"] - run["errors"]
+        time.sleep(1)
+        return run
 
     def http(self, data: dict) -> dict:
+        """Round-robin: a warm-up of every endpoint, then each round runs every endpoint once,
+        bare first. Each endpoint's ratio is taken to the bare run of its own round and the
+        median over rounds reported, so a machine that slows or speeds up during the run (a
+        shared VM does) moves the endpoint and its baseline together."""
         manager = data["manager_token"]
         get = GET_LUA.replace("TOKEN", manager)
         endpoints = {
@@ -234,12 +229,33 @@ class Bench:
             "draft save": ("/", lambda sent: self.lua("patch", patch_lua(data, self.versions(data["drafts"])))),
             "submit": ("/", lambda sent: self.lua("submit", submit_lua(data["submits"][sent:]))),
         }
-        results = {name: self.measure(name, path, script) for name, (path, script) in endpoints.items()}
-        results["submit"]["answered_200"] = self.submit_200s
+        states = {
+            name: {"path": path, "script": script, "sent": 0, "answered_200": 0, "runs": []}
+            for name, (path, script) in endpoints.items()
+        }
+        for state in states.values():
+            self.run_once(state, self.warmup)  # not measured
+        for round_number in range(1, self.rounds + 1):
+            for state in states.values():
+                state["runs"].append(self.run_once(state, self.seconds))
+            log(f"round {round_number}: " + ", ".join(f"{n} {st['runs'][-1]['rps']:.0f}" for n, st in states.items()))
+        bare_runs = states["bare"]["runs"]
+        results = {}
+        for name, state in states.items():
+            runs = state["runs"]
+            median = {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50_ms", "p99_ms")}
+            median["errors"] = sum(run["errors"] for run in runs)
+            median["requests"] = sum(run["requests"] for run in runs)
+            ratios = [run["rps"] / bare["rps"] for run, bare in zip(runs, bare_runs, strict=True) if bare["rps"]]
+            median["ratio"] = round(statistics.median(ratios), 3) if ratios else None
+            median["round_ratios"] = [round(r, 3) for r in ratios]
+            log(
+                f"{name:<16} {median['rps']:8.1f} req/s  p50 {median['p50_ms']:6.1f} ms  p99 {median['p99_ms']:6.1f} ms"
+                f"  errors {median['errors']}  ratio per round {median['round_ratios']}"
+            )
+            results[name] = median
+        results["submit"]["answered_200"] = states["submit"]["answered_200"]
         results["submit"]["verified"] = self.verify_submits(data)
-        bare = results["bare"]["rps"]
-        for row in results.values():
-            row["ratio"] = round(row["rps"] / bare, 3) if bare else None
         return {"endpoints": results}
 
     def versions(self, drafts: list[dict]) -> dict[int, int]:

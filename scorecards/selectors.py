@@ -83,76 +83,73 @@ def loops_with_summary_for(user: User) -> QuerySet:
 # The own scorecard a save or a submit works on -------------------------------------------
 
 BIGINT_MAX = 2**63 - 1
-_CARD_FIELDS = {
-    "scorecard": [
-        "id",
-        "assignment",
-        "loop",
-        "round",
-        "interviewer",
-        "status",
-        "version",
-        "current_revision",
-        "ratings_completed_at",
-        "submitted_at",
-        "created_at",
-        "updated_at",
-    ],
-    "current_revision": [
-        "id",
-        "scorecard",
-        "number",
-        "kind",
-        "recommendation",
-        "keeper",
-        "summary",
-        "reason",
-        "author",
-        "is_after_exposure",
-        "created_at",
-    ],
-    "round": ["id", "loop", "rubric_round", "order", "ratings_due_at", "evidence_due_at"],
-    "loop": ["id", "rubric"],
-    "rubric": ["id", "status", "published_at"],
-}
 
 
 @lru_cache(maxsize=4)
-def _card_query(vendor: str) -> tuple[str, tuple, str]:
-    """The scorecard's one-row query with its columns' fields, and the query of its rows."""
+def _card_read(vendor: str) -> tuple:
+    """The scorecard's one-row read (with its revision, round, loop and rubric), and the query of
+    its rows: ratings, criteria, flags, and the assignment's values in focus and questions."""
     from django.db import connection
 
+    from keeper.lean import Joined
     from loops.models import Assignment, Round
     from rubric.models import Question, Rubric, RubricValue
     from scorecards.models import CriterionRating, RedFlag, ScorecardRevision, ValueRating
 
-    models = {
-        "scorecard": Scorecard,
-        "current_revision": ScorecardRevision,
-        "round": Round,
-        "loop": Loop,
-        "rubric": Rubric,
-    }
-    aliases = {"scorecard": "s", "current_revision": "r", "round": "d", "loop": "l", "rubric": "b"}
     quote = connection.ops.quote_name
-    columns, fields = [], []
-    for part, names in _CARD_FIELDS.items():
-        for name in names:
-            field = models[part]._meta.get_field(name)
-            columns.append(f"{aliases[part]}.{quote(field.column)}")
-            fields.append((part, field.attname, field.get_col(aliases[part])))
-    table = {part: model._meta.db_table for part, model in models.items()}
-    card = (
-        f"SELECT {', '.join(columns)} FROM {table['scorecard']} s "
-        f"JOIN {table['current_revision']} r ON r.id = s.current_revision_id "
-        f"JOIN {table['round']} d ON d.id = s.round_id "
-        f"JOIN {table['loop']} l ON l.id = s.loop_id "
-        f"JOIN {table['rubric']} b ON b.id = l.rubric_id "
+    card = Joined(
+        {
+            "scorecard": (
+                Scorecard,
+                "s",
+                [
+                    "id",
+                    "assignment",
+                    "loop",
+                    "round",
+                    "interviewer",
+                    "status",
+                    "version",
+                    "current_revision",
+                    "ratings_completed_at",
+                    "submitted_at",
+                    "created_at",
+                    "updated_at",
+                ],
+            ),
+            "current_revision": (
+                ScorecardRevision,
+                "r",
+                [
+                    "id",
+                    "scorecard",
+                    "number",
+                    "kind",
+                    "recommendation",
+                    "keeper",
+                    "summary",
+                    "reason",
+                    "author",
+                    "is_after_exposure",
+                    "created_at",
+                ],
+            ),
+            "round": (Round, "d", ["id", "loop", "rubric_round", "order", "ratings_due_at", "evidence_due_at"]),
+            "loop": (Loop, "l", ["id", "rubric"]),
+            "rubric": (Rubric, "b", ["id", "status", "published_at"]),
+        }
+    )
+    card_sql = (
+        f"SELECT {card.columns()} FROM {Scorecard._meta.db_table} s "
+        f"JOIN {ScorecardRevision._meta.db_table} r ON r.id = s.current_revision_id "
+        f"JOIN {Round._meta.db_table} d ON d.id = s.round_id "
+        f"JOIN {Loop._meta.db_table} l ON l.id = s.loop_id "
+        f"JOIN {Rubric._meta.db_table} b ON b.id = l.rubric_id "
         "WHERE s.id = %s AND s.interviewer_id = %s"
     )
     focus, asked = Assignment.values_in_focus.through._meta, Assignment.questions.through._meta
     order = quote(RubricValue._meta.get_field("order").column)
-    rows = (
+    rows_sql = (
         f"SELECT 'value', id, value_id, rating, evidence, pending FROM {ValueRating._meta.db_table} "
         "WHERE revision_id = %s "
         f"UNION ALL SELECT 'criterion', id, criterion_id, rating, notes, NULL FROM {CriterionRating._meta.db_table} "
@@ -166,7 +163,7 @@ def _card_query(vendor: str) -> tuple[str, tuple, str]:
         f"JOIN {Question._meta.db_table} q ON q.id = a.{asked.get_field('question').column} "
         f"WHERE a.{asked.get_field('assignment').column} = %s"
     )
-    return card, tuple(fields), rows
+    return card, card_sql, rows_sql
 
 
 def own_scorecard_for_writing(user: User, pk: int) -> Scorecard | None:
@@ -178,38 +175,23 @@ def own_scorecard_for_writing(user: User, pk: int) -> Scorecard | None:
     test holds the answers equal to the ORM's). None when the user owns no scorecard ``pk``."""
     from django.db import connection
 
-    from loops.models import Assignment, Round
-    from rubric.models import Question, Rubric, RubricValue
+    from loops.models import Assignment
+    from rubric.models import Question, RubricValue
     from rubric.selectors import rubric_structure
-    from scorecards.models import CriterionRating, RedFlag, ScorecardRevision, ValueRating
+    from scorecards.models import CriterionRating, RedFlag, ValueRating
 
     if not 0 < pk <= BIGINT_MAX:  # no such key: and out of range, the database would refuse the parameter
         return None
-    card_sql, fields, rows_sql = _card_query(connection.vendor)
+    card, card_sql, rows_sql = _card_read(connection.vendor)
+    found = card.read(card_sql, [pk, user.pk])
+    if found is None:
+        return None
+    loaded, _ = found
+    scorecard, revision, loop = loaded["scorecard"], loaded["current_revision"], loaded["loop"]
+    revision_id, assignment_id = revision.pk, scorecard.assignment_id
     with connection.cursor() as cursor:
-        cursor.execute(card_sql, [pk, user.pk])
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        values: dict[str, dict] = {part: {} for part in _CARD_FIELDS}
-        for (part, attname, col), value in zip(fields, row, strict=True):
-            # What the ORM's compiler applies to a column (SQLite hands datetimes back as text).
-            for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
-                value = convert(value, col, connection)
-            values[part][attname] = value
-        revision_id, assignment_id = values["scorecard"]["current_revision_id"], values["scorecard"]["assignment_id"]
         cursor.execute(rows_sql, [revision_id, revision_id, revision_id, assignment_id, assignment_id])
         rows = cursor.fetchall()
-
-    models = {
-        "scorecard": Scorecard,
-        "current_revision": ScorecardRevision,
-        "round": Round,
-        "loop": Loop,
-        "rubric": Rubric,
-    }
-    loaded = {part: from_db(models[part], v) for part, v in values.items()}
-    scorecard, revision, loop = loaded["scorecard"], loaded["current_revision"], loaded["loop"]
     loop._state.fields_cache["rubric"] = loaded["rubric"]
     structure = rubric_structure(loaded["rubric"])
     by_kind: dict[str, list] = {"value": [], "criterion": [], "flag": [], "focus": [], "question": []}

@@ -110,3 +110,13 @@ def update_where(model: type[Model], set_values: dict, where: dict, *, increment
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def related(instance: Model, relation: str) -> list:
+    """``instance.<relation>.all()`` as a list: the prefetched rows when there are any, without
+    building the related manager Django makes on every attribute access (a few percent of a
+    save, which reads each relation several times)."""
+    prefetched = getattr(instance, "_prefetched_objects_cache", None)
+    if prefetched is not None and relation in prefetched:
+        return list(prefetched[relation])
+    return list(getattr(instance, relation).all())

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from keeper.api import JSONInput, QueryInput
+from keeper.lean import related
 from loops.serializers import ID_MAX
 from rubric.selectors import rubric_structure
 from scorecards.models import KeeperSignal, Recommendation, Scorecard, ScorecardRevision
@@ -152,8 +153,8 @@ def scorecard_payload(scorecard: Scorecard, now) -> dict:
         "status": scorecard.status,
         "version": scorecard.version,
         "revision": revision.number,
-        "values_in_focus": [v.slug for v in sorted(assignment.values_in_focus.all(), key=lambda v: v.order)],
-        "questions": sorted(q.number for q in assignment.questions.all()),
+        "values_in_focus": [v.slug for v in sorted(related(assignment, "values_in_focus"), key=lambda v: v.order)],
+        "questions": sorted(q.number for q in related(assignment, "questions")),
         "value_ratings": [
             {
                 "value": structure.values_by_id[row.value_id].slug,
@@ -161,7 +162,7 @@ def scorecard_payload(scorecard: Scorecard, now) -> dict:
                 "evidence": row.evidence,
                 "pending": row.pending,
             }
-            for row in revision.value_ratings.all()
+            for row in related(revision, "value_ratings")
         ],
         "criterion_ratings": [
             {
@@ -170,7 +171,7 @@ def scorecard_payload(scorecard: Scorecard, now) -> dict:
                 "rating": row.rating,
                 "notes": row.notes,
             }
-            for row in revision.criterion_ratings.all()
+            for row in related(revision, "criterion_ratings")
         ],
         "red_flags": [
             {
@@ -178,7 +179,7 @@ def scorecard_payload(scorecard: Scorecard, now) -> dict:
                 "severity": structure.failure_modes_by_id[row.failure_mode_id].severity,
                 "note": row.note,
             }
-            for row in revision.red_flags.all()
+            for row in related(revision, "red_flags")
         ],
         "recommendation": revision.recommendation or None,
         "keeper": revision.keeper or None,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from keeper.collections import repeated
 from keeper.errors import Conflict, Frozen, Incomplete, Invalid, StaleVersion
-from keeper.lean import update_where
+from keeper.lean import related, update_where
 from keeper.roles import is_admin
 from loops import services as loop_services
 from loops.models import Assignment, Round, TimelineEvent
@@ -171,10 +171,10 @@ def _plan(scorecard: Scorecard) -> tuple[set[str], set[int], dict]:
     """The values in focus, the criteria of the questions asked, and the rubric's failure modes."""
     structure = rubric_structure(scorecard.loop.rubric)
     assignment = scorecard.assignment
-    focus = {v.slug for v in assignment.values_in_focus.all()}
+    focus = {v.slug for v in related(assignment, "values_in_focus")}
     criteria = {
         criterion_id
-        for question in assignment.questions.all()
+        for question in related(assignment, "questions")
         for criterion_id in structure.questions_by_id[question.pk].criterion_ids
     }
     return focus, criteria, structure.failure_modes_by_id
@@ -228,7 +228,7 @@ def completeness_problems(scorecard: Scorecard, revision: ScorecardRevision) -> 
     """Every reason the revision cannot be sealed, all at once (PRODUCT.md §4, §7.1)."""
     focus, _, failure_modes = _plan(scorecard)
     structure = rubric_structure(scorecard.loop.rubric)
-    ratings = {structure.values_by_id[r.value_id].slug: r for r in revision.value_ratings.all()}
+    ratings = {structure.values_by_id[r.value_id].slug: r for r in related(revision, "value_ratings")}
     names = {v.slug: v.name for v in structure.values}
     problems = []
     for slug in [v.slug for v in structure.values if v.slug in focus]:
@@ -265,7 +265,7 @@ def completeness_problems(scorecard: Scorecard, revision: ScorecardRevision) -> 
         problems.append(
             {"field": "keeper", "code": "keeper_missing", "message": "Say whether you would fight to keep this person."}
         )
-    for flag in revision.red_flags.all():
+    for flag in related(revision, "red_flags"):
         mode = failure_modes[flag.failure_mode_id]
         if mode.severity == FailureMode.Severity.BLOCKING and not flag.note.strip():
             problems.append(
@@ -280,8 +280,8 @@ def completeness_problems(scorecard: Scorecard, revision: ScorecardRevision) -> 
 
 def _ratings_complete(scorecard: Scorecard, revision: ScorecardRevision) -> bool:
     """Product §4, first deadline: every value in focus rated (or not assessed) and a recommendation."""
-    focus = {v.pk for v in scorecard.assignment.values_in_focus.all()}
-    rated = {r.value_id for r in revision.value_ratings.all() if not r.pending}
+    focus = {v.pk for v in related(scorecard.assignment, "values_in_focus")}
+    rated = {r.value_id for r in related(revision, "value_ratings") if not r.pending}
     return bool(revision.recommendation) and focus <= rated
 
 
@@ -292,7 +292,7 @@ def _rows_replace(model, revision: ScorecardRevision, relation: str, key: str, w
     """Make ``relation`` of ``revision`` hold exactly ``wanted`` (key → column values), writing
     only what differs: an autosave that changed one word of evidence updates that one row, and
     the history records that one change (issue #9, #11). Returns the rows in the order a read gives."""
-    current = {getattr(row, key): row for row in getattr(revision, relation).all()}
+    current = {getattr(row, key): row for row in related(revision, relation)}
     gone = [row.pk for k, row in current.items() if k not in wanted]
     added = [model(revision=revision, **{key: k}, **columns) for k, columns in wanted.items() if k not in current]
     changed = []
@@ -357,7 +357,7 @@ def _write_content(scorecard: Scorecard, revision: ScorecardRevision, content: S
         revision.save(update_fields=changed)
     for relation in ("value_ratings", "criterion_ratings", "red_flags"):
         if relation not in written:
-            written[relation] = list(getattr(revision, relation).all())
+            written[relation] = list(related(revision, relation))
     # The same cache prefetch_related fills: serializers then read these rows without a query.
     revision._prefetched_objects_cache = written
 

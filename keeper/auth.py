@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
+from keeper import lean
 from keeper.roles import Role
 
 User = get_user_model()
@@ -47,7 +48,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if TokenAuthentication._sql is None:
             TokenAuthentication._sql = _statement()
         sql, columns = TokenAuthentication._sql
-        with connection.cursor() as cursor:
+        with lean.cursor(connection) as cursor:
             cursor.execute(sql, [*Role.values, key])
             row = cursor.fetchone()
         if row is None:

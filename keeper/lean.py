@@ -21,6 +21,11 @@ def _attnames(model: type[Model]) -> tuple[str, ...]:
     return tuple(f.attname for f in model._meta.concrete_fields)
 
 
+def cursor(db):
+    """A prepared-statement cursor where the backend has one (keeper.dbbackend), else the usual one."""
+    return db.prepared_cursor() if hasattr(db, "prepared_cursor") else db.cursor()
+
+
 def from_db(model: type[Model], values: dict) -> Model:
     """An instance of ``model`` as the ORM loads one, from attribute name → database value
     (already converted); the fields not given are deferred and load when first read."""
@@ -69,9 +74,9 @@ class Joined:
         """Run ``sql`` (whose select list starts with ``columns()``); the instances by part name and
         the row's further columns, or None when no row matched."""
         db = connections[DEFAULT_DB_ALIAS]
-        with db.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
+        with cursor(db) as statement:
+            statement.execute(sql, params)
+            row = statement.fetchone()
         if row is None:
             return None
         loaded, at = {}, 0

@@ -88,8 +88,15 @@ if database_url := env_str("DATABASE_URL"):
         conn_health_checks=True,
     )
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # The same backend, with a health check of kept connections that needs no round trip.
+        # The same backend, with a health check of kept connections that needs no round trip
+        # and prepared statements for the hand-written reads of every request (keeper/dbbackend).
         DATABASES["default"]["ENGINE"] = "keeper.dbbackend"
+        # From a statement's Nth run on a connection PostgreSQL keeps it parsed and planned; only
+        # the server-binding cursor of keeper.dbbackend uses it. 0 turns it off (a pooler in
+        # transaction mode without prepared-statement support).
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+            env_int("DB_PREPARE_THRESHOLD", default=5) or None
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

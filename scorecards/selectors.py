@@ -5,6 +5,7 @@ from functools import lru_cache
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
+from keeper import lean
 from keeper.lean import from_db
 from loops.models import Loop
 from loops.selectors import is_hiring_team, loops_led_by
@@ -189,7 +190,7 @@ def own_scorecard_for_writing(user: User, pk: int) -> Scorecard | None:
     loaded, _ = found
     scorecard, revision, loop = loaded["scorecard"], loaded["current_revision"], loaded["loop"]
     revision_id, assignment_id = revision.pk, scorecard.assignment_id
-    with connection.cursor() as cursor:
+    with lean.cursor(connection) as cursor:
         cursor.execute(rows_sql, [revision_id, revision_id, revision_id, assignment_id, assignment_id])
         rows = cursor.fetchall()
     loop._state.fields_cache["rubric"] = loaded["rubric"]

@@ -74,3 +74,47 @@ def test_a_connection_inside_a_transaction_is_checked_with_a_query():
                 connection.connection.pgconn.untrace()
             trace.seek(0)
             assert b"SELECT 1" in trace.read()
+
+
+def prepared_statements() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return {row[0] for row in cursor.fetchall()}
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_token_check_runs_as_a_prepared_statement_outside_a_write(alice):
+    from rest_framework.authtoken.models import Token
+
+    from keeper.auth import TokenAuthentication
+
+    key = Token.objects.create(user=alice).key
+    for _ in range(6):  # psycopg prepares a statement from its fifth run on a connection
+        user, _token = TokenAuthentication().authenticate_credentials(key)
+        assert user.pk == alice.pk
+
+    assert any("auth_group" in statement and "$1" in statement for statement in prepared_statements())
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_writes_history_context_the_reads_are_still_prepared(alice):
+    """pghistory prefixes a write's statements with its context and leaves SELECTs alone, so
+    the reads of a save stay prepared; under pgtrigger.ignore, which prefixes every statement,
+    the same read takes Django's plain cursor and still works."""
+    import pgtrigger
+    from rest_framework.authtoken.models import Token
+
+    from keeper.auth import TokenAuthentication
+    from keeper.history import history_context
+
+    key = Token.objects.create(user=alice).key
+    with history_context(user=alice.pk):
+        for _ in range(6):
+            user, _token = TokenAuthentication().authenticate_credentials(key)
+            assert user.pk == alice.pk
+        assert any("auth_group" in statement and "$1" in statement for statement in prepared_statements())
+    with pgtrigger.ignore("scorecards.Scorecard:sealed_update"):
+        user, _token = TokenAuthentication().authenticate_credentials(key)
+        assert user.pk == alice.pk

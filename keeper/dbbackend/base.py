@@ -26,3 +26,25 @@ class DatabaseWrapper(base.DatabaseWrapper):
         except (OSError, ValueError):
             return False
         return super().is_usable() if readable else True
+
+    def prepared_cursor(self):
+        """A cursor for SELECT statements that PostgreSQL keeps prepared: psycopg binds parameters
+        on the server and, from a statement's ``prepare_threshold``-th run on a connection, skips
+        parsing and planning it. For the hand-written reads every request makes (keeper.auth,
+        keeper.lean), whose planning cost as much as running them (issue #9). Django's cursor
+        wrapper is kept, so query logging and counting see them.
+
+        An execute wrapper that rewrites statements would make a pair of them, which the
+        extended protocol refuses: then this is Django's ordinary cursor. The history context of
+        a write (pghistory) leaves SELECT statements as they are, so it does not count."""
+        if not all(_leaves_selects_alone(wrapper) for wrapper in self.execute_wrappers):
+            return self.cursor()
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            return self._prepare_cursor(base.ServerBindingCursor(self.connection))
+
+
+def _leaves_selects_alone(wrapper) -> bool:
+    # pghistory.runtime: IGNORED_SQL_PREFIXES starts with "select"; it prefixes writes only.
+    return getattr(wrapper, "__module__", None) == "pghistory.runtime" and wrapper.__name__ == "_inject_history_context"

@@ -10,11 +10,27 @@ query; one with something to read, or not idle, gets Django's ``SELECT 1`` as be
 
 import select
 
-from django.db.backends.postgresql import base
+import psycopg
+from django.db.backends.postgresql import base, operations
 from psycopg.pq import TransactionStatus
 
 
+class DatabaseOperations(operations.DatabaseOperations):
+    def last_executed_query(self, cursor, sql, params):
+        """For the prepared reads, the statement as Django writes it for server-side binding
+        (psycopg keeps no client-side text of a prepared statement): query logs and counts
+        see them like any other."""
+        if isinstance(cursor, base.ServerBindingCursor):
+            try:
+                return self.compose_sql(sql, params)
+            except psycopg.errors.DataError:
+                return None
+        return super().last_executed_query(cursor, sql, params)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def is_usable(self) -> bool:
         connection = self.connection
         if connection is None or connection.closed or connection.broken:

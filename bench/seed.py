@@ -10,7 +10,6 @@ import time
 import django_setup  # noqa: F401
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from keeper.services import user_upsert
@@ -77,18 +76,15 @@ class Seeder:
         """``count`` drafts on round ``slug``, spread over as many loops as needed (one interviewer per draft)."""
         per_loop, made = 60, []
         while len(made) < count:
-            # One transaction per loop: the services run as they do for a user, but the seed
-            # waits for one commit per 60 drafts instead of two per draft.
-            with transaction.atomic():
-                loop = self.new_loop()
-                round_ = loop.rounds.get(rubric_round__slug=slug)
-                for i in range(min(per_loop, count - len(made))):
-                    card = interviewer_assign(round=round_, interviewer=self.person(i), by=self.manager).scorecard
-                    if complete:
-                        card = scorecard_save_draft(
-                            scorecard=card, author=card.interviewer, version=card.version, content=full_content(card, i)
-                        )
-                    made.append(card)
+            loop = self.new_loop()
+            round_ = loop.rounds.get(rubric_round__slug=slug)
+            for i in range(min(per_loop, count - len(made))):
+                card = interviewer_assign(round=round_, interviewer=self.person(i), by=self.manager).scorecard
+                if complete:
+                    card = scorecard_save_draft(
+                        scorecard=card, author=card.interviewer, version=card.version, content=full_content(card, i)
+                    )
+                made.append(card)
         return made
 
     def loop_with_twelve_scorecards(self):

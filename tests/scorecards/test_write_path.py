@@ -226,3 +226,28 @@ def test_the_summary_read_answers_as_the_orm_read_does(api, loop, alice, bob, ha
     assert after.json() == keeper_summary_get(loop)
     assert after.json()["decision"]["by_name"] == (dora.get_full_name() or dora.username)
     assert api.get(f"/api/v1/loops/{loop.pk + 1000}/keeper-summary/").status_code == 404
+
+
+def test_an_autosave_that_changes_one_evidence_writes_the_version_and_that_one_row(loop, alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    card = assign(loop, "coding", alice)
+    parts = full_parts(card)
+    save(card, **parts)
+    edited = [dict(item) for item in parts["value_ratings"]]
+    edited[1]["evidence"] = "Typed a few more words."
+
+    with CaptureQueriesContext(connection) as queries:
+        save(card, **{**parts, "value_ratings": edited})
+
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))
+    ]
+    assert len(writes) == 2, writes  # the version claim, then the one rating
+    assert "scorecards_scorecard" in writes[0]
+    assert "scorecards_valuerating" in writes[1] and "CASE" not in writes[1].upper()
+    rewritten = ValueRating.objects.get(revision__scorecard=card, evidence="Typed a few more words.")
+    assert (rewritten.rating, rewritten.pending) == (4, False)

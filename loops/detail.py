@@ -18,7 +18,7 @@ from rest_framework.renderers import JSONRenderer
 
 from keeper.lean import Joined
 from loops.models import Candidate, Loop, TimelineEvent
-from loops.selectors import assignment_plans_attach, is_hiring_team, loop_detail_queryset
+from loops.selectors import LOOP_OWN_FIELDS, assignment_plans_attach, is_hiring_team, loop_detail_queryset
 from loops.serializers import RoundSerializer, TimelineEventSerializer
 from loops.services import loop_coverage
 
@@ -32,19 +32,7 @@ _MARKED = Joined(
         "loop": (
             Loop,
             "l",
-            [
-                "id",
-                "candidate",
-                "rubric",
-                "hiring_manager",
-                "recruiter",
-                "status",
-                "started_on",
-                "at_risk_from",
-                "due_by",
-                "current_round",
-                "closed_on",
-            ],
+            LOOP_OWN_FIELDS,
         ),
         "candidate": (Candidate, "c", ["id", "name", "email", "level"]),
     }

@@ -127,3 +127,20 @@ def assignments_visible_to(user: User) -> QuerySet[Assignment]:
     if not user.is_authenticated:
         return Assignment.objects.none()
     return Assignment.objects.filter(Q(interviewer=user) | Q(round__loop__in=loops_led_by(user)))
+
+
+# The loop's own fields a hot read loads with keeper.lean (the loop detail, the summary): what
+# its answer, its pace and the access rules read; any other field loads when first read.
+LOOP_OWN_FIELDS = [
+    "id",
+    "candidate",
+    "rubric",
+    "hiring_manager",
+    "recruiter",
+    "status",
+    "started_on",
+    "at_risk_from",
+    "due_by",
+    "current_round",
+    "closed_on",
+]

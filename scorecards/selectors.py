@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from keeper import lean
 from keeper.lean import from_db
 from loops.models import Loop
-from loops.selectors import is_hiring_team, loops_led_by
+from loops.selectors import LOOP_OWN_FIELDS, is_hiring_team, loops_led_by
 from scorecards.models import Exposure, Scorecard
 
 User = AbstractBaseUser | AnonymousUser
@@ -268,19 +268,7 @@ def _summary_read():
             "loop": (
                 Loop,
                 "l",
-                [
-                    "id",
-                    "candidate",
-                    "rubric",
-                    "hiring_manager",
-                    "recruiter",
-                    "status",
-                    "started_on",
-                    "at_risk_from",
-                    "due_by",
-                    "current_round",
-                    "closed_on",
-                ],
+                LOOP_OWN_FIELDS,
             ),
             "rubric": (
                 Rubric,

@@ -19,7 +19,7 @@ from rest_framework.renderers import JSONRenderer
 from keeper.lean import Joined
 from loops.models import Candidate, Loop, TimelineEvent
 from loops.selectors import LOOP_OWN_FIELDS, assignment_plans_attach, is_hiring_team, loop_detail_queryset
-from loops.serializers import RoundSerializer, TimelineEventSerializer
+from loops.serializers import ID_MAX, RoundSerializer, TimelineEventSerializer
 from loops.services import loop_coverage
 
 # An upper bound only: a change always moves the mark. It bounds how long a renamed user's
@@ -37,13 +37,12 @@ _MARKED = Joined(
         "candidate": (Candidate, "c", ["id", "name", "email", "level"]),
     }
 )
-BIGINT_MAX = 2**63 - 1
 
 
 def _marked_loop(pk) -> Loop | None:
     """The loop with its candidate and its newest timeline event's id (``mark``): one
     hand-written statement, cheaper than the ORM's join and subquery on every read (issue #9)."""
-    if not 0 < int(pk) <= BIGINT_MAX:
+    if not 0 < int(pk) <= ID_MAX:
         return None
     found = _MARKED.read(
         f"SELECT {_MARKED.columns()}, (SELECT MAX(e.id) FROM {TimelineEvent._meta.db_table} e WHERE e.loop_id = l.id) "

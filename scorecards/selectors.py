@@ -9,6 +9,7 @@ from keeper import lean
 from keeper.lean import from_db
 from loops.models import Loop
 from loops.selectors import LOOP_OWN_FIELDS, is_hiring_team, loops_led_by
+from loops.serializers import ID_MAX
 from scorecards.models import Exposure, Scorecard
 
 User = AbstractBaseUser | AnonymousUser
@@ -82,8 +83,6 @@ def loops_with_summary_for(user: User) -> QuerySet:
 
 
 # The own scorecard a save or a submit works on -------------------------------------------
-
-BIGINT_MAX = 2**63 - 1
 
 
 @lru_cache(maxsize=4)
@@ -181,7 +180,7 @@ def own_scorecard_for_writing(user: User, pk: int) -> Scorecard | None:
     from rubric.selectors import rubric_structure
     from scorecards.models import CriterionRating, RedFlag, ValueRating
 
-    if not 0 < pk <= BIGINT_MAX:  # no such key: and out of range, the database would refuse the parameter
+    if not 0 < pk <= ID_MAX:  # no such key: and out of range, the database would refuse the parameter
         return None
     card, card_sql, rows_sql = _card_read(connection.vendor)
     found = card.read(card_sql, [pk, user.pk])
@@ -255,7 +254,8 @@ def own_scorecard_for_writing(user: User, pk: int) -> Scorecard | None:
 # The loop a summary read works on ----------------------------------------------------------
 
 
-def _summary_read():
+@lru_cache(maxsize=1)
+def _summary_read() -> tuple:
     from django.contrib.auth import get_user_model
 
     from keeper.lean import Joined
@@ -299,20 +299,14 @@ def _summary_read():
     )
 
 
-_SUMMARY_READ = None
-
-
 def summary_loop_read(user: User, pk: int) -> tuple[Loop, list[tuple[str, bool]]] | None:
     """Loop ``pk`` with its rubric, stored summary and decision (its author's name), and the
     user's own cards on it in the form of ``own_cards_on``: one statement, where the ORM's
     joins and a second query cost more than serving the stored summary (issue #9). None when
     there is no such loop. The decision's frozen summary is left unread (it loads if read)."""
-    global _SUMMARY_READ
-    if not 0 < pk <= BIGINT_MAX:
+    if not 0 < pk <= ID_MAX:
         return None
-    if _SUMMARY_READ is None:
-        _SUMMARY_READ = _summary_read()
-    joined, sql = _SUMMARY_READ
+    joined, sql = _summary_read()
     me = user.pk if user.is_authenticated else None
     found = joined.read(sql.replace("{columns}", joined.columns()), [me, me, me, pk])
     if found is None:

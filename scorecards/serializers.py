@@ -116,7 +116,7 @@ class ScorecardSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_due_at(self, obj: Scorecard):
         due_at, _ = obj.deadline(self.context.get("now") or timezone.now())
-        return serializers.DateTimeField().to_representation(due_at) if due_at else None
+        return _datetime(due_at)
 
     def get_overdue(self, obj: Scorecard) -> bool:
         return obj.deadline(self.context.get("now") or timezone.now())[1]

@@ -309,8 +309,9 @@ def _rows_replace(model, revision: ScorecardRevision, relation: str, key: str, w
     names = list(next(iter(wanted.values()), {}))
     if len(changed) > 2:
         model.objects.bulk_update(changed, names)
-    for row in changed if len(changed) <= 2 else []:  # the usual autosave: a plain UPDATE, cheaper than a CASE
-        update_where(model, {name: getattr(row, name) for name in names}, {"id": row.pk})
+    else:  # the usual autosave: a plain UPDATE per row, cheaper than bulk_update's CASE
+        for row in changed:
+            update_where(model, {name: getattr(row, name) for name in names}, {"id": row.pk})
     rows = [row for k, row in current.items() if k in wanted] + added
     return sorted(rows, key=lambda row: order[getattr(row, key)])
 

@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from loops.serializers import ID_MAX
 from scorecards.models import CriterionRating, RedFlag, Scorecard, ValueRating
-from scorecards.selectors import BIGINT_MAX, own_scorecard_for_writing
+from scorecards.selectors import own_scorecard_for_writing
 from scorecards.serializers import ScorecardSerializer, scorecard_payload
 from scorecards.services import ScorecardContent, scorecard_amend, scorecard_save_draft
 from tests.conftest import assign, requires_postgres, round_of, submit_complete
@@ -95,7 +96,7 @@ def test_the_lean_read_finds_only_the_callers_own_scorecard(loop, alice, bob):
     assert own_scorecard_for_writing(alice, card.pk).pk == card.pk
     assert own_scorecard_for_writing(bob, card.pk) is None
     assert own_scorecard_for_writing(alice, card.pk + 1000) is None
-    assert own_scorecard_for_writing(alice, BIGINT_MAX + 1) is None
+    assert own_scorecard_for_writing(alice, ID_MAX + 1) is None
     assert own_scorecard_for_writing(alice, 0) is None
 
 

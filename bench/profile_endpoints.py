@@ -27,7 +27,7 @@ from django.db import connection, reset_queries
 SEED = Path(__file__).parent / "results" / "profile-seed.json"
 
 
-def seeded() -> dict:
+def seeded(submits: int) -> dict:
     if SEED.exists():
         return json.loads(SEED.read_text())
     from seed import Seeder, draft_body, token
@@ -36,7 +36,7 @@ def seeded() -> dict:
     seeder = Seeder()
     loop = seeder.loop_with_twelve_scorecards()
     drafts = seeder.drafts(20, "behavioral", complete=True)
-    submits = seeder.drafts(4000, "coding", complete=True)
+    submits = seeder.drafts(submits, "coding", complete=True)
     data = {
         "loop": loop.pk,
         "manager_token": token(seeder.manager),
@@ -118,8 +118,9 @@ def main() -> None:
     parser.add_argument("--profile")
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--only")
+    parser.add_argument("--submits", type=int, default=4000, help="submittable drafts the first run seeds")
     args = parser.parse_args()
-    data = seeded()
+    data = seeded(args.submits)
     call = Caller()
     table = endpoints(data, call)
     settings.DEBUG = False

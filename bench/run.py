@@ -36,10 +36,14 @@ PORT = 8765
 GUNICORN_WORKERS = 4  # 2 cores: two sync workers per core keeps both busy while one waits on PostgreSQL
 CONNECTIONS = 16
 THREADS = 2
+SEED_JOBS = 2  # seeding processes: the services wait on PostgreSQL about half the time
+
+
+STARTED = time.monotonic()
 
 
 def log(message: str) -> None:
-    print(f"[bench] {message}", flush=True)
+    print(f"[bench {time.monotonic() - STARTED:4.0f} s] {message}", flush=True)
 
 
 class Bench:
@@ -147,7 +151,11 @@ class Bench:
         drafts = 100 if self.quick else 200
         submits = 2000 if self.quick else 5000
         out = self.tmp / "seed.json"
-        log(self.script("seed.py", str(out), "--drafts", str(drafts), "--submits", str(submits)).strip())
+        log(
+            self.script(
+                "seed.py", str(out), "--drafts", str(drafts), "--submits", str(submits), "--jobs", str(SEED_JOBS)
+            ).strip()
+        )
         self.settle()
         return json.loads(out.read_text())
 
@@ -209,7 +217,10 @@ class Bench:
             str(script),
             f"http://127.0.0.1:{PORT}{path}",
         ]
-        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            sys.exit(f"wrk failed on {path}: {result.stderr.strip() or result.stdout.strip()}")
+        output = result.stdout
         for line in output.splitlines():
             if line.startswith("UNEXPECTED"):
                 log(f"{path}: {line}")
@@ -221,9 +232,10 @@ class Bench:
         script = state["script"]
         lua = script(state["sent"]) if callable(script) else script
         run = self.wrk(state["path"], lua, seconds)
-        # Threads consume their halves unevenly and requests in flight at the end still land:
-        # skip twice what was sent, and let the server finish before the next run reads versions.
-        state["sent"] += 2 * run["requests"] + CONNECTIONS
+        # The submit script reports how far each thread got in its share (row i goes to thread
+        # i mod THREADS): the next run starts after the furthest, so no draft is sent twice.
+        state["sent"] += run["consumed"] if run["consumed"] is not None else run["requests"]
+        # Let the server finish the requests in flight before the next run reads versions.
         state["answered_200"] += run["requests"] - run["errors"]
         time.sleep(1)
         return run
@@ -373,8 +385,12 @@ def submit_lua(submits: list[dict]) -> str:
     rows = ",".join(f'{{{d["id"]},"{d["token"]}"}}' for d in submits)
     return f"""
 local all = {{{rows}}}
-local mine, next_index, counter = {{}}, 1, 0
-function setup(thread) counter = counter + 1; thread:set("id", counter) end
+local mine, counter, threads = {{}}, 0, {{}}
+next_index = 1  -- a global, so that done() can read each thread's with thread:get
+function setup(thread) counter = counter + 1; thread:set("id", counter); threads[counter] = thread end
+function done(summary, latency, requests)
+  for _, thread in ipairs(threads) do io.write("CONSUMED " .. (thread:get("next_index") - 1) .. "\\n") end
+end
 function init(args)
   for i, row in ipairs(all) do
     if (i - 1) % {THREADS} == (id - 1) then mine[#mine + 1] = row end
@@ -404,7 +420,10 @@ def parse_wrk(output: str) -> dict:
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     errors = (int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, socket.groups())) if socket else 0)
+    # A thread that took c rows of its share has passed row c * THREADS of the whole list.
+    consumed = [int(c) for c in re.findall(r"^CONSUMED (\d+)$", output, re.MULTILINE)]
     return {
+        "consumed": max(consumed) * THREADS if consumed else None,
         "rps": rps,
         "p50_ms": latency.get(50, 0.0),
         "p99_ms": latency.get(99, 0.0),

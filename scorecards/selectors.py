@@ -1,11 +1,11 @@
 """Who may read which scorecard (PRODUCT.md §4: independent scoring)."""
 
+import json
 from functools import lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from keeper import lean
 from keeper.lean import from_db
 from loops.models import Loop
 from loops.selectors import LOOP_OWN_FIELDS, is_hiring_team, loops_led_by
@@ -87,8 +87,8 @@ def loops_with_summary_for(user: User) -> QuerySet:
 
 @lru_cache(maxsize=4)
 def _card_read(vendor: str) -> tuple:
-    """The scorecard's one-row read (with its revision, round, loop and rubric), and the query of
-    its rows: ratings, criteria, flags, and the assignment's values in focus and questions."""
+    """The scorecard's one-row read: with its revision, round, loop and rubric, and its rows
+    (ratings, criteria, flags, and the assignment's values in focus and questions)."""
     from django.db import connection
 
     from keeper.lean import Joined
@@ -139,37 +139,41 @@ def _card_read(vendor: str) -> tuple:
             "rubric": (Rubric, "b", ["id", "status", "published_at"]),
         }
     )
+    focus, asked = Assignment.values_in_focus.through._meta, Assignment.questions.through._meta
+    order = quote(RubricValue._meta.get_field("order").column)
+    rows = (
+        f"SELECT 'value' AS kind, id, value_id AS ref, rating, evidence AS text, pending "
+        f"FROM {ValueRating._meta.db_table} WHERE revision_id = s.current_revision_id "
+        f"UNION ALL SELECT 'criterion', id, criterion_id, rating, notes, NULL FROM {CriterionRating._meta.db_table} "
+        "WHERE revision_id = s.current_revision_id "
+        f"UNION ALL SELECT 'flag', id, failure_mode_id, NULL, note, NULL FROM {RedFlag._meta.db_table} "
+        "WHERE revision_id = s.current_revision_id "
+        f"UNION ALL SELECT 'focus', v.id, v.{order}, NULL, v.slug, NULL FROM {focus.db_table} f "
+        f"JOIN {RubricValue._meta.db_table} v ON v.id = f.{focus.get_field('rubricvalue').column} "
+        f"WHERE f.{focus.get_field('assignment').column} = s.assignment_id "
+        f"UNION ALL SELECT 'question', q.id, q.number, NULL, NULL, NULL FROM {asked.db_table} a "
+        f"JOIN {Question._meta.db_table} q ON q.id = a.{asked.get_field('question').column} "
+        f"WHERE a.{asked.get_field('assignment').column} = s.assignment_id"
+    )
+    # The rows come along as one JSON array in the same row: one round trip for the whole read.
+    aggregate = "json_agg(json_build_array" if vendor == "postgresql" else "json_group_array(json_array"
     card_sql = (
-        f"SELECT {card.columns()} FROM {Scorecard._meta.db_table} s "
+        f"SELECT {card.columns()}, "
+        f"(SELECT {aggregate}(x.kind, x.id, x.ref, x.rating, x.text, x.pending)) FROM ({rows}) x) "
+        f"FROM {Scorecard._meta.db_table} s "
         f"JOIN {ScorecardRevision._meta.db_table} r ON r.id = s.current_revision_id "
         f"JOIN {Round._meta.db_table} d ON d.id = s.round_id "
         f"JOIN {Loop._meta.db_table} l ON l.id = s.loop_id "
         f"JOIN {Rubric._meta.db_table} b ON b.id = l.rubric_id "
         "WHERE s.id = %s AND s.interviewer_id = %s"
     )
-    focus, asked = Assignment.values_in_focus.through._meta, Assignment.questions.through._meta
-    order = quote(RubricValue._meta.get_field("order").column)
-    rows_sql = (
-        f"SELECT 'value', id, value_id, rating, evidence, pending FROM {ValueRating._meta.db_table} "
-        "WHERE revision_id = %s "
-        f"UNION ALL SELECT 'criterion', id, criterion_id, rating, notes, NULL FROM {CriterionRating._meta.db_table} "
-        "WHERE revision_id = %s "
-        f"UNION ALL SELECT 'flag', id, failure_mode_id, NULL, note, NULL FROM {RedFlag._meta.db_table} "
-        "WHERE revision_id = %s "
-        f"UNION ALL SELECT 'focus', v.id, v.{order}, NULL, v.slug, NULL FROM {focus.db_table} f "
-        f"JOIN {RubricValue._meta.db_table} v ON v.id = f.{focus.get_field('rubricvalue').column} "
-        f"WHERE f.{focus.get_field('assignment').column} = %s "
-        f"UNION ALL SELECT 'question', q.id, q.number, NULL, NULL, NULL FROM {asked.db_table} a "
-        f"JOIN {Question._meta.db_table} q ON q.id = a.{asked.get_field('question').column} "
-        f"WHERE a.{asked.get_field('assignment').column} = %s"
-    )
-    return card, card_sql, rows_sql
+    return card, card_sql
 
 
 def own_scorecard_for_writing(user: User, pk: int) -> Scorecard | None:
     """The user's own scorecard ``pk`` loaded as ``Scorecard.objects.with_ratings()`` loads it
     (its current revision with its rows, its round, its loop's rubric, its assignment's plan),
-    in two plain queries instead of eight: the read of every save and submit, where the ORM's
+    in one plain query instead of eight: the read of every save and submit, where the ORM's
     joins and prefetches cost more than the write itself (issue #9). The objects carry the
     fields a save, a submit and their answer use; any other field loads when first read (a
     test holds the answers equal to the ORM's). None when the user owns no scorecard ``pk``."""
@@ -182,20 +186,19 @@ def own_scorecard_for_writing(user: User, pk: int) -> Scorecard | None:
 
     if not 0 < pk <= ID_MAX:  # no such key: and out of range, the database would refuse the parameter
         return None
-    card, card_sql, rows_sql = _card_read(connection.vendor)
+    card, card_sql = _card_read(connection.vendor)
     found = card.read(card_sql, [pk, user.pk])
     if found is None:
         return None
-    loaded, _ = found
+    loaded, (rows,) = found
+    if isinstance(rows, str):  # SQLite hands JSON back as text
+        rows = json.loads(rows)
     scorecard, revision, loop = loaded["scorecard"], loaded["current_revision"], loaded["loop"]
     revision_id, assignment_id = revision.pk, scorecard.assignment_id
-    with lean.cursor(connection) as cursor:
-        cursor.execute(rows_sql, [revision_id, revision_id, revision_id, assignment_id, assignment_id])
-        rows = cursor.fetchall()
     loop._state.fields_cache["rubric"] = loaded["rubric"]
     structure = rubric_structure(loaded["rubric"])
     by_kind: dict[str, list] = {"value": [], "criterion": [], "flag": [], "focus": [], "question": []}
-    for kind, *rest in rows:
+    for kind, *rest in rows or ():
         by_kind[kind].append(rest)
     value_ratings = [
         from_db(

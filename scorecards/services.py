@@ -4,12 +4,12 @@ amendments, and the record of exposure (PRODUCT.md §4)."""
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from keeper.collections import repeated
 from keeper.errors import Conflict, Frozen, Incomplete, Invalid, StaleVersion
-from keeper.lean import related, update_where
+from keeper.lean import CLAIMED, related, rows_update_sql, update_sql, update_where, updates_if_claimed
 from keeper.roles import is_admin
 from loops import services as loop_services
 from loops.models import Assignment, Round, TimelineEvent
@@ -278,20 +278,42 @@ def completeness_problems(scorecard: Scorecard, revision: ScorecardRevision) -> 
     return problems
 
 
-def _ratings_complete(scorecard: Scorecard, revision: ScorecardRevision) -> bool:
+def _ratings_complete(scorecard: Scorecard, value_ratings: list[ValueRating], recommendation: str) -> bool:
     """Product §4, first deadline: every value in focus rated (or not assessed) and a recommendation."""
     focus = {v.pk for v in related(scorecard.assignment, "values_in_focus")}
-    rated = {r.value_id for r in related(revision, "value_ratings") if not r.pending}
-    return bool(revision.recommendation) and focus <= rated
+    rated = {r.value_id for r in value_ratings if not r.pending}
+    return bool(recommendation) and focus <= rated
 
 
 # Writing content ----------------------------------------------------------------------
 
 
-def _rows_replace(model, revision: ScorecardRevision, relation: str, key: str, wanted: dict, order: dict) -> list:
-    """Make ``relation`` of ``revision`` hold exactly ``wanted`` (key → column values), writing
-    only what differs: an autosave that changed one word of evidence updates that one row, and
-    the history records that one change (issue #9, #11). Returns the rows in the order a read gives."""
+@dataclass
+class _RowsChange:
+    """What makes one relation of a revision hold what a save gives: only what differs, so an
+    autosave that changed one word of evidence updates that one row, and the history records
+    that one change (issue #9, #11)."""
+
+    model: type
+    names: list[str]  # the columns a save writes
+    gone: list[int]
+    added: list
+    changed: list  # loaded rows, already holding their new values
+    rows: list  # the relation afterwards, in the order a read gives (added rows get their pk on insert)
+
+
+@dataclass
+class _ContentChange:
+    rows: dict[str, _RowsChange]  # by relation name, for the parts the content gives
+    scalars: dict[str, object]  # revision fields whose value changes
+
+    @property
+    def updates_only(self) -> bool:
+        return not any(change.gone or change.added for change in self.rows.values())
+
+
+def _rows_change(model, revision: ScorecardRevision, relation: str, key: str, wanted: dict, order: dict) -> _RowsChange:
+    """``wanted``: key → column values of every row the relation must hold."""
     current = {getattr(row, key): row for row in related(revision, relation)}
     gone = [row.pk for k, row in current.items() if k not in wanted]
     added = [model(revision=revision, **{key: k}, **columns) for k, columns in wanted.items() if k not in current]
@@ -302,25 +324,14 @@ def _rows_replace(model, revision: ScorecardRevision, relation: str, key: str, w
             for name, value in columns.items():
                 setattr(row, name, value)
             changed.append(row)
-    if gone:
-        model.objects.filter(pk__in=gone).delete()
-    if added:
-        model.objects.bulk_create(added)
-    names = list(next(iter(wanted.values()), {}))
-    if len(changed) > 2:
-        model.objects.bulk_update(changed, names)
-    else:  # the usual autosave: a plain UPDATE per row, cheaper than bulk_update's CASE
-        for row in changed:
-            update_where(model, {name: getattr(row, name) for name in names}, {"id": row.pk})
-    rows = [row for k, row in current.items() if k in wanted] + added
-    return sorted(rows, key=lambda row: order[getattr(row, key)])
+    rows = sorted([row for k, row in current.items() if k in wanted] + added, key=lambda row: order[getattr(row, key)])
+    return _RowsChange(model, list(next(iter(wanted.values()), {})), gone, added, changed, rows)
 
 
-def _write_content(scorecard: Scorecard, revision: ScorecardRevision, content: ScorecardContent) -> None:
-    """Replace the parts ``content`` gives. The rows written become the revision's loaded rows,
-    so answering the save needs no second read."""
+def _content_change(scorecard: Scorecard, revision: ScorecardRevision, content: ScorecardContent) -> _ContentChange:
+    """What writing ``content`` to ``revision`` changes, worked out before anything is written."""
     structure = rubric_structure(scorecard.loop.rubric)
-    written: dict[str, list] = {}
+    rows: dict[str, _RowsChange] = {}
     if content.value_ratings is not None:
         wanted = {
             structure.values_by_slug[item.value].id: {
@@ -330,37 +341,59 @@ def _write_content(scorecard: Scorecard, revision: ScorecardRevision, content: S
             }
             for item in content.value_ratings
         }
-        written["value_ratings"] = _rows_replace(
+        rows["value_ratings"] = _rows_change(
             ValueRating, revision, "value_ratings", "value_id", wanted, structure.value_order
         )
     if content.criterion_ratings is not None:
         wanted = {i.criterion: {"rating": i.rating, "notes": i.notes.strip()} for i in content.criterion_ratings}
-        written["criterion_ratings"] = _rows_replace(
+        rows["criterion_ratings"] = _rows_change(
             CriterionRating, revision, "criterion_ratings", "criterion_id", wanted, structure.criterion_order
         )
     if content.red_flags is not None:
         wanted = {i.failure_mode: {"note": i.note.strip()} for i in content.red_flags}
-        written["red_flags"] = _rows_replace(
+        rows["red_flags"] = _rows_change(
             RedFlag, revision, "red_flags", "failure_mode_id", wanted, structure.failure_mode_order
         )
-    scalars = {
-        name: value.strip() if name == "summary" else value
-        for name, value in (
-            ("recommendation", content.recommendation),
-            ("keeper", content.keeper),
-            ("summary", content.summary),
-        )
-        if value is not None
+    given = (
+        ("recommendation", content.recommendation),
+        ("keeper", content.keeper),
+        ("summary", None if content.summary is None else content.summary.strip()),
+    )
+    scalars = {name: value for name, value in given if value is not None and getattr(revision, name) != value}
+    return _ContentChange(rows, scalars)
+
+
+def _apply_rows(change: _RowsChange) -> None:
+    if change.gone:
+        change.model.objects.filter(pk__in=change.gone).delete()
+    if change.added:
+        change.model.objects.bulk_create(change.added)
+    if len(change.changed) > 2:
+        change.model.objects.bulk_update(change.changed, change.names)
+    else:  # the usual autosave: a plain UPDATE per row, cheaper than bulk_update's CASE
+        for row in change.changed:
+            update_where(change.model, {name: getattr(row, name) for name in change.names}, {"id": row.pk})
+
+
+def _content_loaded(revision: ScorecardRevision, change: _ContentChange) -> None:
+    """The revision in memory as written: its fields, and its rows in the same cache
+    prefetch_related fills, so answering the save needs no second read."""
+    for name, value in change.scalars.items():
+        setattr(revision, name, value)
+    revision._prefetched_objects_cache = {
+        relation: change.rows[relation].rows if relation in change.rows else related(revision, relation)
+        for relation in ("value_ratings", "criterion_ratings", "red_flags")
     }
-    if changed := [name for name, value in scalars.items() if getattr(revision, name) != value]:
-        for name in changed:
-            setattr(revision, name, scalars[name])
-        revision.save(update_fields=changed)
-    for relation in ("value_ratings", "criterion_ratings", "red_flags"):
-        if relation not in written:
-            written[relation] = list(related(revision, relation))
-    # The same cache prefetch_related fills: serializers then read these rows without a query.
-    revision._prefetched_objects_cache = written
+
+
+def _write_content(scorecard: Scorecard, revision: ScorecardRevision, content: ScorecardContent) -> None:
+    """Replace the parts ``content`` gives, inside the caller's transaction."""
+    change = _content_change(scorecard, revision, content)
+    for rows in change.rows.values():
+        _apply_rows(rows)
+    if change.scalars:
+        update_where(ScorecardRevision, change.scalars, {"id": revision.pk})
+    _content_loaded(revision, change)
 
 
 def _refusal(scorecard_id: int, version: int) -> Exception:
@@ -375,7 +408,6 @@ def _refusal(scorecard_id: int, version: int) -> Exception:
     )
 
 
-@transaction.atomic
 def scorecard_save_draft(
     *, scorecard: Scorecard, author: AbstractUser, version: int, content: ScorecardContent
 ) -> Scorecard:
@@ -384,21 +416,43 @@ def scorecard_save_draft(
     StaleVersion, or Frozen."""
     if problems := content_problems(scorecard, content):
         raise Invalid("The scorecard has invalid entries.", errors=problems)
-    claimed = update_where(
-        Scorecard,
-        {"updated_at": timezone.now()},
-        {"id": scorecard.pk, "interviewer": author.pk, "status": Scorecard.Status.DRAFT, "version": version},
-        increment="version",
-    )
-    if not claimed:
-        raise _refusal(scorecard.pk, version)
-    scorecard.version = version + 1
     revision = scorecard.current_revision
-    _write_content(scorecard, revision, content)
-    complete = _ratings_complete(scorecard, revision)
+    change = _content_change(scorecard, revision, content)
+    value_ratings = change.rows["value_ratings"].rows if "value_ratings" in change.rows else None
+    complete = _ratings_complete(
+        scorecard,
+        related(revision, "value_ratings") if value_ratings is None else value_ratings,
+        change.scalars.get("recommendation", revision.recommendation),
+    )
+    now = timezone.now()
+    claim_values = {"updated_at": now}
     if complete != (scorecard.ratings_completed_at is not None):
-        scorecard.ratings_completed_at = timezone.now() if complete else None
-        scorecard.save(update_fields=["ratings_completed_at"])
+        claim_values["ratings_completed_at"] = now if complete else None
+    claim_where = {"id": scorecard.pk, "interviewer": author.pk, "status": Scorecard.Status.DRAFT, "version": version}
+    if change.updates_only and connection.vendor == "postgresql":
+        # The autosave while typing: the claim and the changed rows in one statement (issue #9).
+        updates = [
+            rows_update_sql(rows.model, rows.names, rows.changed, guard=CLAIMED)
+            for rows in change.rows.values()
+            if rows.changed
+        ]
+        if change.scalars:
+            updates.append(update_sql(ScorecardRevision, change.scalars, {"id": revision.pk}, guard=CLAIMED))
+        claim = update_sql(Scorecard, claim_values, claim_where, increment="version")
+        if not updates_if_claimed(claim, updates):
+            raise _refusal(scorecard.pk, version)
+    else:
+        with transaction.atomic():
+            if not update_where(Scorecard, claim_values, claim_where, increment="version"):
+                raise _refusal(scorecard.pk, version)
+            for rows in change.rows.values():
+                _apply_rows(rows)
+            if change.scalars:
+                update_where(ScorecardRevision, change.scalars, {"id": revision.pk})
+    for name, value in claim_values.items():
+        setattr(scorecard, name, value)
+    scorecard.version = version + 1
+    _content_loaded(revision, change)
     return scorecard
 
 

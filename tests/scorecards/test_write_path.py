@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from keeper.errors import Frozen, StaleVersion
 from loops.serializers import ID_MAX
 from scorecards.models import CriterionRating, RedFlag, Scorecard, ValueRating
 from scorecards.selectors import own_scorecard_for_writing
@@ -193,8 +194,13 @@ def test_an_autosave_that_changes_one_evidence_records_one_history_event(api, lo
     )
 
     assert again.status_code == 200
-    labels = sorted((e._meta.model_name, e.pgh_label) for e in new_events(before))
+    events = new_events(before)
+    labels = sorted((e._meta.model_name, e.pgh_label) for e in events)
     assert labels == [("scorecardevent", "update"), ("valueratingevent", "update")]
+    # Both under the request's context: who saved, and where.
+    assert {(e.pgh_context.metadata["user"], e.pgh_context.metadata["url"]) for e in events} == {
+        (alice.pk, f"/api/v1/scorecards/{card.pk}/")
+    }
 
 
 @pytest.mark.parametrize("frozen", ["2026-03-01T12:00:00+00:00"])
@@ -230,6 +236,8 @@ def test_the_summary_read_answers_as_the_orm_read_does(api, loop, alice, bob, ha
 
 
 def test_an_autosave_that_changes_one_evidence_writes_the_version_and_that_one_row(loop, alice):
+    """On PostgreSQL one statement (the claim and the row, no transaction round trips of its
+    own); elsewhere the claim, then the one row. Never a rewrite of unchanged rows."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -242,13 +250,71 @@ def test_an_autosave_that_changes_one_evidence_writes_the_version_and_that_one_r
     with CaptureQueriesContext(connection) as queries:
         save(card, **{**parts, "value_ratings": edited})
 
-    writes = [
-        q["sql"]
-        for q in queries.captured_queries
-        if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))
-    ]
-    assert len(writes) == 2, writes  # the version claim, then the one rating
-    assert "scorecards_scorecard" in writes[0]
-    assert "scorecards_valuerating" in writes[1] and "CASE" not in writes[1].upper()
+    sent = [q["sql"].lstrip() for q in queries.captured_queries]
+    writes = [sql for sql in sent if sql.upper().startswith(("UPDATE", "INSERT", "DELETE", "WITH"))]
+    if connection.vendor == "postgresql":
+        assert len(writes) == 1, writes
+        (write,) = writes
+        assert write.upper().count("UPDATE ") == 2, write
+        assert "scorecards_scorecard" in write and "scorecards_valuerating" in write
+        assert not any(sql.upper().startswith(("BEGIN", "COMMIT", "SAVEPOINT")) for sql in sent), sent
+    else:
+        assert len(writes) == 2, writes  # the version claim, then the one rating
+        assert "scorecards_scorecard" in writes[0]
+        assert "scorecards_valuerating" in writes[1] and "CASE" not in writes[1].upper()
     rewritten = ValueRating.objects.get(revision__scorecard=card, evidence="Typed a few more words.")
     assert (rewritten.rating, rewritten.pending) == (4, False)
+
+
+def test_a_stale_or_sealed_autosave_writes_nothing_at_all(loop, alice):
+    """The one-statement save writes its rows only if its claim won: a save at an old version,
+    or to a submitted scorecard, leaves every row and field as it was."""
+    from scorecards.services import scorecard_submit
+
+    card = assign(loop, "coding", alice)
+    parts = full_parts(card)
+    slugs = [v.slug for v in card.assignment.values_in_focus.order_by("order")]
+    parts["value_ratings"] = [{"value": slug, "rating": 3, "evidence": "First."} for slug in slugs]
+    save(card, **parts)
+    card.refresh_from_db()
+    stale_version = card.version
+    edited = [{**item, "evidence": "Second tab."} for item in parts["value_ratings"]]
+    changed = {**parts, "value_ratings": edited, "summary": "From the second tab."}
+    save(card, **{**parts, "summary": "From the first tab."})
+
+    def state():
+        card.refresh_from_db()
+        rows = sorted(ValueRating.objects.filter(revision__scorecard=card).values_list("value_id", "evidence"))
+        return card.version, card.updated_at, card.current_revision.summary, rows
+
+    before = state()
+    with pytest.raises(StaleVersion):
+        scorecard_save_draft(
+            scorecard=card, author=alice, version=stale_version, content=ScorecardContent.from_input(changed)
+        )
+    assert state() == before
+
+    scorecard_submit(scorecard=card, by=alice)
+    sealed = state()
+    with pytest.raises(Frozen):
+        scorecard_save_draft(
+            scorecard=card, author=alice, version=card.version, content=ScorecardContent.from_input(changed)
+        )
+    assert state() == sealed
+
+
+def test_the_first_deadline_mark_follows_the_ratings_on_every_save(loop, alice):
+    """ratings_completed_at is set by the save that completes the ratings, kept by saves that
+    leave them complete, and cleared by one that makes a value pending again."""
+    card = assign(loop, "coding", alice)
+    slugs = [v.slug for v in card.assignment.values_in_focus.order_by("order")]
+    rated = [{"value": slug, "rating": 2, "evidence": "Seen."} for slug in slugs]
+
+    save(card, value_ratings=rated[:-1], recommendation="yes")
+    assert Scorecard.objects.get(pk=card.pk).ratings_completed_at is None
+    completed = save(card, value_ratings=rated).ratings_completed_at
+    assert completed is not None and Scorecard.objects.get(pk=card.pk).ratings_completed_at == completed
+    save(card, value_ratings=[{**rated[0], "evidence": "Seen twice."}, *rated[1:]])
+    assert Scorecard.objects.get(pk=card.pk).ratings_completed_at == completed
+    reopened = save(card, value_ratings=[{"value": slugs[0], "evidence": "Rethinking.", "pending": True}, *rated[1:]])
+    assert reopened.ratings_completed_at is None and Scorecard.objects.get(pk=card.pk).ratings_completed_at is None

@@ -121,7 +121,7 @@ class Bench:
             cwd=ROOT,
             env=self.env,
             check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,  # the JSON answer; progress on stderr goes to the terminal
             text=True,
         )
         return result.stdout
@@ -237,7 +237,7 @@ class Bench:
         state["sent"] += run["consumed"] if run["consumed"] is not None else run["requests"]
         # Let the server finish the requests in flight before the next run reads versions.
         state["answered_200"] += run["requests"] - run["errors"]
-        time.sleep(1)
+        time.sleep(0.5)
         return run
 
     def http(self, data: dict) -> dict:

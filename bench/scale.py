@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import django_setup  # noqa: F401
-from bulk import add_scorecards
+from bulk import add_scorecards, add_submitted_in_parallel
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -50,7 +50,10 @@ def grow_to(total: int, manager) -> None:
     missing = total - Scorecard.objects.submitted().count()
     if missing > 0:
         started = time.perf_counter()
-        add_scorecards(missing, manager=manager, submitted=True)
+        if missing > 10_000:
+            add_submitted_in_parallel(missing, manager=manager)
+        else:
+            add_scorecards(missing, manager=manager, submitted=True)
         print(
             f"[bench] loaded {missing:,} submitted scorecards in {time.perf_counter() - started:.0f} s", file=sys.stderr
         )

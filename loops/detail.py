@@ -14,6 +14,7 @@ holds the two equal after every kind of change)."""
 import json
 
 from django.core.cache import cache
+from django.db import connection
 from rest_framework.renderers import JSONRenderer
 
 from keeper.lean import Joined
@@ -44,8 +45,12 @@ def _marked_loop(pk) -> Loop | None:
     hand-written statement, cheaper than the ORM's join and subquery on every read (issue #9)."""
     if not 0 < int(pk) <= ID_MAX:
         return None
+    # OFFSET 0 keeps PostgreSQL from turning MAX into "walk the primary key back until an event
+    # of this loop turns up": an old loop's events lie behind every later loop's, so that read
+    # grew with the whole organisation's timeline. Fenced, it reads this loop's events by loop_id.
     found = _MARKED.read(
-        f"SELECT {_MARKED.columns()}, (SELECT MAX(e.id) FROM {TimelineEvent._meta.db_table} e WHERE e.loop_id = l.id) "
+        f"SELECT {_MARKED.columns()}, (SELECT MAX(x.id) FROM (SELECT e.id FROM {TimelineEvent._meta.db_table} e "
+        f"WHERE e.loop_id = l.id{' OFFSET 0' if connection.vendor == 'postgresql' else ''}) x) "
         f"FROM {Loop._meta.db_table} l JOIN {Candidate._meta.db_table} c ON c.id = l.candidate_id WHERE l.id = %s",
         [int(pk)],
     )

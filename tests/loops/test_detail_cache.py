@@ -15,7 +15,7 @@ from loops.selectors import is_hiring_team, loop_detail_get, loops_visible_to
 from loops.serializers import LoopDetailSerializer
 from loops.services import assignment_update, loop_move
 from scorecards.services import interviewer_unassign
-from tests.conftest import assign, submit_complete, walk_to_onsite
+from tests.conftest import assign, requires_postgres, submit_complete, walk_to_onsite
 
 
 def _truth(user, loop_id: int, today) -> dict | None:
@@ -115,3 +115,43 @@ def test_a_forgotten_loop_is_rendered_again(loop, alice, hana):
     assert _served(hana, loop.pk, today) != _truth(hana, loop.pk, today)  # kept: the write recorded no event
     loop_detail_forget(loop.pk)
     assert _served(hana, loop.pk, today) == _truth(hana, loop.pk, today)
+
+
+@requires_postgres
+def test_the_mark_reads_only_the_loops_own_events_however_long_the_timeline(loop, hana):
+    """The detail's mark (its loop's newest event) must not cost more as other loops add events.
+    An older loop's events lie behind every newer loop's in the primary key; a plan that walks
+    the key back past them (what PostgreSQL made of a plain MAX) grew with the organisation."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from loops.detail import _marked_loop
+    from loops.models import Candidate, TimelineEvent
+    from loops.services import loop_open
+
+    newer = loop_open(
+        candidate=Candidate.objects.create(name="Later", email="later@example.com", level="senior"),
+        hiring_manager=hana,
+        by=hana,
+    )
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(loop=newer, kind=TimelineEvent.Kind.ROUND_STATUS, detail=f"Event {n}.") for n in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE loops_timelineevent")
+    with CaptureQueriesContext(connection) as captured:
+        marked = _marked_loop(loop.pk)
+    assert marked.mark == TimelineEvent.objects.filter(loop=loop).order_by("-id").first().pk
+
+    (read,) = [q["sql"] for q in captured.captured_queries]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + read)
+        plan = cursor.fetchone()[0]
+
+    def timeline_rows(node) -> int:
+        own = node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
+        here = own if node.get("Relation Name") == "loops_timelineevent" else 0
+        return here + sum(timeline_rows(child) for child in node.get("Plans", []))
+
+    own_events = TimelineEvent.objects.filter(loop=loop).count()
+    assert timeline_rows(plan[0]["Plan"]) <= own_events, json.dumps(plan, indent=1)[:3000]

@@ -281,6 +281,7 @@ class Bench:
             )
             results[name] = median
         results["submit"]["answered_200"] = states["submit"]["answered_200"]
+        results["submit"]["sent"] = states["submit"]["sent"]
         results["submit"]["verified"] = self.verify_submits(data)
         return {"endpoints": results}
 
@@ -455,10 +456,15 @@ def report(results: dict, quick: bool) -> None:
             f"{name:<16} {row['rps']:9.1f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f} {row['errors']:7d} "
             f"{row['ratio']:7.3f}  {goal}{mark}"
         )
-    verified = endpoints["submit"]["verified"]
+    submit = endpoints["submit"]
+    verified, answered, sent = submit["verified"], submit["answered_200"], submit["sent"]
+    # Every 200 must have left a submitted row, and no draft was submitted that was not sent
+    # (the difference is requests in flight when wrk stopped, which the server still finished).
+    held = answered <= verified["submitted_rows"] <= sent
     print(
-        f"\nsubmit check: {endpoints['submit']['requests'] - endpoints['submit']['errors']} answers of 200, "
-        f"{verified['submitted_rows']} of {verified['prepared']} prepared drafts now submitted"
+        f"\nsubmit check: {answered} answers of 200 (warm-ups included), {sent} drafts sent, "
+        f"{verified['submitted_rows']} of {verified['prepared']} prepared drafts now submitted: "
+        + ("ok" if held else "FAILED")
     )
     if "scale" not in results:
         return

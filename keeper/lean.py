@@ -11,7 +11,7 @@ from functools import cache
 from weakref import WeakKeyDictionary
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model
+from django.db.models import CharField, DecimalField, Model
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 
@@ -156,7 +156,7 @@ def rows_update_sql(model: type[Model], names: list[str], rows: list[Model], *, 
     quote, meta = db.ops.quote_name, model._meta
     fields = [meta.pk] + [meta.get_field(name) for name in names]
     columns = [quote(f.column) for f in fields]
-    row_sql = "(" + ", ".join(f"%s::{f.cast_db_type(db)}" for f in fields) + ")"
+    row_sql = "(" + ", ".join(f"%s::{_values_type(f, db)}" for f in fields) + ")"
     params = [f.get_db_prep_save(getattr(row, f.attname), db) for row in rows for f in fields]
     table, key = quote(meta.db_table), columns[0]
     sql = (
@@ -165,6 +165,17 @@ def rows_update_sql(model: type[Model], names: list[str], rows: list[Model], *, 
         f" WHERE {table}.{key} = v.{key}"
     )
     return sql + (f" AND {guard}" if guard else ""), params
+
+
+def _values_type(field, db) -> str:
+    """The type a VALUES column is cast to. An explicit cast to varchar(n) or numeric(p, s)
+    would silently cut or round a value; cast to the unbounded type, and the assignment to the
+    column refuses what does not fit, as a plain UPDATE would."""
+    if isinstance(field, CharField):
+        return "text"
+    if isinstance(field, DecimalField):
+        return "numeric"
+    return field.cast_db_type(db)
 
 
 CLAIMED = "EXISTS (SELECT FROM claim)"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from keeper.collections import repeated
 from keeper.errors import Conflict, Frozen, Incomplete, Invalid, StaleVersion
-from keeper.lean import CLAIMED, related, rows_update_sql, update_sql, update_where, updates_if_claimed
+from keeper.lean import CLAIMED, from_db, related, rows_update_sql, update_sql, update_where, updates_if_claimed
 from keeper.roles import is_admin
 from loops import services as loop_services
 from loops.models import Assignment, Round, TimelineEvent
@@ -298,7 +298,7 @@ class _RowsChange:
     names: list[str]  # the columns a save writes
     gone: list[int]
     added: list
-    changed: list  # loaded rows, already holding their new values
+    changed: list  # the rows whose values change, as new instances holding them
     rows: list  # the relation afterwards, in the order a read gives (added rows get their pk on insert)
 
 
@@ -317,14 +317,17 @@ def _rows_change(model, revision: ScorecardRevision, relation: str, key: str, wa
     current = {getattr(row, key): row for row in related(revision, relation)}
     gone = [row.pk for k, row in current.items() if k not in wanted]
     added = [model(revision=revision, **{key: k}, **columns) for k, columns in wanted.items() if k not in current]
-    changed = []
+    changed, kept = [], []
     for k, columns in wanted.items():
         row = current.get(k)
-        if row is not None and any(getattr(row, name) != value for name, value in columns.items()):
-            for name, value in columns.items():
-                setattr(row, name, value)
+        if row is None:
+            continue
+        if any(getattr(row, name) != value for name, value in columns.items()):
+            # A new instance: the loaded row keeps what is stored until the save has won.
+            row = from_db(model, {"id": row.pk, "revision_id": row.revision_id, key: k, **columns})
             changed.append(row)
-    rows = sorted([row for k, row in current.items() if k in wanted] + added, key=lambda row: order[getattr(row, key)])
+        kept.append(row)
+    rows = sorted(kept + added, key=lambda row: order[getattr(row, key)])
     return _RowsChange(model, list(next(iter(wanted.values()), {})), gone, added, changed, rows)
 
 

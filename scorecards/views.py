@@ -83,7 +83,7 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def _own(self) -> Scorecard:
         """The caller's own scorecard, found by its author instead of the visibility query, with
-        all a save or submit needs in two queries (issue #9). A card the caller sees but does
+        all a save or submit needs in one query (issue #9). A card the caller sees but does
         not own answers 403, one they do not see 404, exactly as through ``get_object``."""
         scorecard = own_scorecard_for_writing(self.request.user, int(self.kwargs["pk"]))
         if scorecard is None:

@@ -6,8 +6,9 @@ import pytest
 from django.db.models.signals import post_init
 
 from keeper.lean import from_db
+from loops.models import Candidate
 from scorecards.models import Scorecard, ValueRating
-from tests.conftest import assign
+from tests.conftest import assign, requires_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +54,21 @@ def test_a_model_with_a_construction_listener_is_built_by_the_orm(loop, alice):
     assert heard == [made]  # the ValueRating was built through __init__, which sent post_init
     assert made.get_deferred_fields() == {"revision_id"}
     assert other.get_deferred_fields() == {f.attname for f in Scorecard._meta.concrete_fields} - {"id"}
+
+
+@requires_postgres
+def test_a_values_update_refuses_text_too_long_for_its_column_instead_of_cutting_it(candidate):
+    """rows_update_sql casts its VALUES to unbounded types: an explicit cast to varchar(n) would
+    silently cut the text, where a plain UPDATE refuses it."""
+    from django.db import DataError, connection, transaction
+
+    from keeper.lean import rows_update_sql
+
+    limit = Candidate._meta.get_field("name").max_length
+    candidate.name = "x" * (limit + 1)
+    sql, params = rows_update_sql(Candidate, ["name"], [candidate])
+
+    with pytest.raises(DataError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    candidate.refresh_from_db()
+    assert len(candidate.name) < limit

@@ -311,6 +311,10 @@ class _ContentChange:
     def updates_only(self) -> bool:
         return not any(change.gone or change.added for change in self.rows.values())
 
+    def rows_after(self, revision: ScorecardRevision, relation: str) -> list:
+        """The rows ``relation`` of ``revision`` holds once the change is written."""
+        return self.rows[relation].rows if relation in self.rows else related(revision, relation)
+
 
 def _rows_change(model, revision: ScorecardRevision, relation: str, key: str, wanted: dict, order: dict) -> _RowsChange:
     """``wanted``: key → column values of every row the relation must hold."""
@@ -384,18 +388,23 @@ def _content_loaded(revision: ScorecardRevision, change: _ContentChange) -> None
     for name, value in change.scalars.items():
         setattr(revision, name, value)
     revision._prefetched_objects_cache = {
-        relation: change.rows[relation].rows if relation in change.rows else related(revision, relation)
+        relation: change.rows_after(revision, relation)
         for relation in ("value_ratings", "criterion_ratings", "red_flags")
     }
+
+
+def _apply_content(revision: ScorecardRevision, change: _ContentChange) -> None:
+    """Write ``change`` statement by statement, inside the caller's transaction."""
+    for rows in change.rows.values():
+        _apply_rows(rows)
+    if change.scalars:
+        update_where(ScorecardRevision, change.scalars, {"id": revision.pk})
 
 
 def _write_content(scorecard: Scorecard, revision: ScorecardRevision, content: ScorecardContent) -> None:
     """Replace the parts ``content`` gives, inside the caller's transaction."""
     change = _content_change(scorecard, revision, content)
-    for rows in change.rows.values():
-        _apply_rows(rows)
-    if change.scalars:
-        update_where(ScorecardRevision, change.scalars, {"id": revision.pk})
+    _apply_content(revision, change)
     _content_loaded(revision, change)
 
 
@@ -421,10 +430,9 @@ def scorecard_save_draft(
         raise Invalid("The scorecard has invalid entries.", errors=problems)
     revision = scorecard.current_revision
     change = _content_change(scorecard, revision, content)
-    value_ratings = change.rows["value_ratings"].rows if "value_ratings" in change.rows else None
     complete = _ratings_complete(
         scorecard,
-        related(revision, "value_ratings") if value_ratings is None else value_ratings,
+        change.rows_after(revision, "value_ratings"),
         change.scalars.get("recommendation", revision.recommendation),
     )
     now = timezone.now()
@@ -448,10 +456,7 @@ def scorecard_save_draft(
         with transaction.atomic():
             if not update_where(Scorecard, claim_values, claim_where, increment="version"):
                 raise _refusal(scorecard.pk, version)
-            for rows in change.rows.values():
-                _apply_rows(rows)
-            if change.scalars:
-                update_where(ScorecardRevision, change.scalars, {"id": revision.pk})
+            _apply_content(revision, change)
     for name, value in claim_values.items():
         setattr(scorecard, name, value)
     scorecard.version = version + 1

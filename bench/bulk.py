@@ -2,8 +2,6 @@
 services leave them, written with bulk inserts (PostgreSQL only, like the benchmark)."""
 
 import uuid
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 
 import django_setup  # noqa: F401
 import pgtrigger
@@ -11,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
+from parallel import commits_without_waiting, in_processes, shares
 
 from keeper.services import roles_ensure
 from loops.models import Assignment, Candidate, Loop, Round
@@ -71,10 +70,7 @@ def add_scorecards(total: int, *, manager, submitted: bool, slug: str = "behavio
 
 
 def _add_part(total: int, manager_id: int) -> int:
-    from django.db import connection as part_connection
-
-    with part_connection.cursor() as cursor:  # throwaway measurement data: no waiting on the disk
-        cursor.execute("SET synchronous_commit TO off")
+    commits_without_waiting()
     return add_scorecards(total, manager=User.objects.get(pk=manager_id), submitted=True)
 
 
@@ -83,10 +79,7 @@ def add_submitted_in_parallel(total: int, *, manager, jobs: int = 2) -> int:
     Python building rows and half PostgreSQL checking their foreign keys at commit, so two
     processes keep both cores busy."""
     interviewer_pool(BATCH)  # made once, before the processes read it
-    shares = [total // jobs + (1 if k < total % jobs else 0) for k in range(jobs)]
-    connection.close()
-    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
-        return sum(pool.map(_add_part, shares, [manager.pk] * jobs))
+    return sum(in_processes(_add_part, shares(total, jobs), [manager.pk] * jobs))
 
 
 def _add_scorecards(total: int, *, manager, submitted: bool, slug: str, overdue: bool) -> int:

@@ -10,13 +10,11 @@ import argparse
 import functools
 import json
 import time
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 
 import django_setup  # noqa: F401
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
+from parallel import commits_without_waiting, in_processes, shares
 from rest_framework.authtoken.models import Token
 
 from keeper.services import user_upsert
@@ -158,10 +156,7 @@ def shared_users():
 def _seed_setup() -> None:
     # Bench users sign in with tokens; key stretching for their throwaway passwords is not what we measure.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # The bench database is thrown away after the run: the seed's commits need not wait for the
-    # disk. Only this connection; the server the benchmark measures keeps its durable commits.
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO off")
+    commits_without_waiting()
 
 
 def seed_part(part: int, drafts: int, submits: int) -> dict:
@@ -178,10 +173,6 @@ def seed_part(part: int, drafts: int, submits: int) -> dict:
     return out
 
 
-def _shares(total: int, jobs: int) -> list[int]:
-    return [total // jobs + (1 if k < total % jobs else 0) for k in range(jobs)]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
@@ -192,13 +183,8 @@ def main() -> None:
     started = time.perf_counter()
     _seed_setup()
     manager, _ = shared_users()
-    parts = list(zip(range(args.jobs), _shares(args.drafts, args.jobs), _shares(args.submits, args.jobs), strict=True))
-    if args.jobs == 1:
-        results = [seed_part(*parts[0])]
-    else:
-        connection.close()  # each process opens its own
-        with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn")) as pool:
-            results = list(pool.map(seed_part, *zip(*parts, strict=True)))
+    parts = (list(range(args.jobs)), shares(args.drafts, args.jobs), shares(args.submits, args.jobs))
+    results = [seed_part(0, args.drafts, args.submits)] if args.jobs == 1 else in_processes(seed_part, *parts)
     from scorecards.models import Scorecard
 
     example = Scorecard.objects.select_related("assignment", "loop__rubric").get(pk=results[0]["drafts"][0]["id"])

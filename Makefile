@@ -5,17 +5,22 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# `make run` is a development server: debug on, SQLite unless DATABASE_URL says otherwise, eager tasks.
-RUN_ENV := DEBUG=true DATABASE_URL= CELERY_BROKER_URL=
+# `make run` is a development server: debug on, eager tasks, and the embedded PostgreSQL
+# (keeper/devdb.py) unless DATABASE_URL names another one.
+RUN_ENV := DEBUG=true CELERY_BROKER_URL=
+# Runs a command with the embedded PostgreSQL up (started if needed, stopped after if this
+# started it); with DATABASE_URL set, just the command.
+WITH_DB := $(BIN)/python -m keeper.devdb run
 
-.PHONY: help venv run demo test lint format check clean bench fuzz
+.PHONY: help venv run demo load-demo serve test lint format check stop clean bench fuzz
 
 help:
 	@echo "make run    - install, migrate, load the rubric and demo data, serve on http://$(HOST):$(PORT)"
-	@echo "make test   - the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)"
+	@echo "make test   - the whole test suite (embedded PostgreSQL, or the one DATABASE_URL names)"
+	@echo "make stop   - stop the embedded PostgreSQL if something left it running"
 	@echo "make lint   - ruff check and format check"
 	@echo "make format - ruff format and fix imports"
-	@echo "make fuzz   - the API schema fuzzer at length (needs DATABASE_URL: PostgreSQL)"
+	@echo "make fuzz   - the API schema fuzzer at length"
 
 venv: $(STAMP)
 
@@ -26,16 +31,28 @@ $(STAMP): requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
+# One database session for the whole sequence; a second `make run` in this checkout is refused.
+run: $(STAMP)
+	$(RUN_ENV) $(WITH_DB) --alone serve -- $(MAKE) --no-print-directory serve
+
 demo: $(STAMP)
-	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
-	$(RUN_ENV) $(BIN)/python manage.py load_rubric rubric/data/netflix-swe.yaml --publish
-	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(WITH_DB) -- $(MAKE) --no-print-directory load-demo
 
-run: demo
-	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+load-demo:
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_rubric rubric/data/netflix-swe.yaml --publish
+	$(BIN)/python manage.py seed_demo
 
+serve: load-demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The suite runs on one pytest-xdist worker per CPU, each with its own test database.
+PYTEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(WITH_DB) -- $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+stop: $(STAMP)
+	$(BIN)/python -m keeper.devdb stop
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -48,7 +65,8 @@ format: $(STAMP)
 check: lint test
 
 clean:
-	rm -rf $(VENV) keeper.sqlite3 staticfiles .pytest_cache .ruff_cache
+	-test -x $(BIN)/python && $(BIN)/python -m keeper.devdb stop
+	rm -rf $(VENV) .pgdata .pgdata.* staticfiles .pytest_cache .ruff_cache
 
 # The benchmark (bench/run.py): needs PostgreSQL (DATABASE_URL), Redis (CELERY_BROKER_URL) and wrk.
 bench: $(STAMP)

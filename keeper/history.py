@@ -5,25 +5,18 @@ updated or deleted row of a tracked model into its event table, so ``queryset.up
 bulk writes and raw SQL are on record like any ``save()``. This module says who and what
 caused a change: the request and its user (``HistoryMiddleware``; DRF authenticates after
 middleware, and pghistory's request class hears the user being set), a Celery task
-(``keeper.celery``) or a management command (``history_context``).
+(``keeper.celery``) or a management command (``history_context``)."""
 
-SQLite has no triggers: the app runs there without history, and without the context,
-whose ``set_config`` statements only PostgreSQL understands."""
-
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 
 import pghistory
 import pgtrigger
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.http import HttpResponse
 from pghistory.middleware import HistoryMiddleware as PghistoryMiddleware
 
 # The SQLSTATE the sealing triggers raise (restrict_violation): an IntegrityError in Django.
 SEALED_SQLSTATE = "23001"
-
-
-def history_enabled() -> bool:
-    return connection.vendor == "postgresql"
 
 
 def tracked(**options):
@@ -41,7 +34,7 @@ def tracked(**options):
 def history_context(**metadata) -> AbstractContextManager:
     """Group the changes made inside under one context with ``metadata`` (``task=``,
     ``command=``, ``user=``); merged into the enclosing context if there is one."""
-    return pghistory.context(**metadata) if history_enabled() else nullcontext()
+    return pghistory.context(**metadata)
 
 
 def is_sealed_refusal(error: BaseException) -> bool:
@@ -51,13 +44,8 @@ def is_sealed_refusal(error: BaseException) -> bool:
 
 
 class HistoryMiddleware(PghistoryMiddleware):
-    """pghistory's middleware (user and URL of each request), on PostgreSQL only; and a write
-    that a sealing trigger refused answers 409 on the pages too, not 500."""
-
-    def __call__(self, request):
-        if not history_enabled():
-            return self.get_response(request)
-        return super().__call__(request)
+    """pghistory's middleware (user and URL of each request); and a write that a sealing
+    trigger refused answers 409 on the pages too, not 500."""
 
     def process_exception(self, request, exception):
         if is_sealed_refusal(exception):

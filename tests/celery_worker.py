@@ -1,6 +1,6 @@
 """A real Celery worker in a subprocess, on the real Redis broker and the test's PostgreSQL
-database, on a queue of its own. The worker tests need both services: on a laptop without
-them they skip, in CI (CI=true) they fail."""
+database, on a queue of its own. The worker tests need Redis: on a laptop without it they
+skip, in CI (CI=true) they fail."""
 
 import os
 import signal
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from keeper import devdb
 from keeper.celery import app as celery_app
 from keeper.health import broker_state
 
@@ -23,8 +24,6 @@ WAIT_SECONDS = 60
 
 def require_services() -> None:
     missing = []
-    if connection.vendor != "postgresql":
-        missing.append("PostgreSQL (DATABASE_URL)")
     if not os.environ.get("CELERY_BROKER_URL") or broker_state() != "ok":
         missing.append("Redis (CELERY_BROKER_URL)")
     if missing:
@@ -60,10 +59,7 @@ class Worker:
         self.process: subprocess.Popen | None = None
 
     def database_url(self) -> str:
-        db = connection.settings_dict
-        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-        host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        return f"postgres://{db['USER']}{password}@{host}/{db['NAME']}?application_name={self.queue}"
+        return f"{devdb.url_for(connection.settings_dict)}?application_name={self.queue}"
 
     def start(self) -> None:
         env = {

@@ -1,14 +1,11 @@
 """The race tests' harness: requests released together by a barrier, one thread each, every
 thread on its own database connection (closed when it ends) and its own token-authenticated
-client. PostgreSQL's row locks are what these tests are about, so they need it: on SQLite
-they skip, under CI=true they fail instead (tests/test_ci_services.py checks the database)."""
+client. PostgreSQL's row locks are what these tests are about."""
 
-import os
 import threading
 from collections import Counter
 
-import pytest
-from django.db import connection, connections
+from django.db import connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -16,11 +13,6 @@ from rest_framework.test import APIClient
 # threads plus the test's own connection is as far as a race test goes.
 MAX_THREADS = 50
 JOIN_SECONDS = 120
-
-requires_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql" and os.environ.get("CI") != "true",
-    reason="row-level concurrency is proven on PostgreSQL (CI runs it there, never skipped)",
-)
 
 
 def token_for(user) -> str:

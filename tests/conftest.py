@@ -1,15 +1,15 @@
 """The cast used everywhere (STYLE.md §5): alice and bob interview, hana manages
 hiring, dora directs, rick recruits, ada administers, eve has no part in any loop."""
 
-import os
+from contextlib import ExitStack
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from keeper import devdb
 from keeper.celery import app as celery_app
 from loops.services import loop_open
 from rubric.services import rubric_load_file
@@ -17,12 +17,17 @@ from tests.factories import CandidateFactory, UserFactory
 
 NETFLIX_RUBRIC = Path(__file__).resolve().parent.parent / "rubric" / "data" / "netflix-swe.yaml"
 
-# History and sealing live in PostgreSQL triggers: a laptop on SQLite skips these tests,
-# CI (always PostgreSQL) runs them and fails rather than skips.
-requires_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql" and os.environ.get("CI") != "true",
-    reason="history and sealing are PostgreSQL triggers (CI runs these tests there, never skipped)",
-)
+_embedded = ExitStack()
+
+
+def pytest_configure(config):
+    """Without DATABASE_URL the suite runs on the embedded PostgreSQL (keeper/devdb.py), started
+    here if it is not running and stopped at the end if this run started it."""
+    _embedded.enter_context(devdb.session())
+
+
+def pytest_unconfigure(config):
+    _embedded.close()
 
 
 @pytest.fixture(autouse=True)

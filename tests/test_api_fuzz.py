@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from keeper import devdb
 from tests.fuzz_seed import fuzz_seed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,14 +40,6 @@ SEED = os.environ.get("FUZZ_SEED", "20261125")
 RUN_SECONDS = int(os.environ.get("FUZZ_TIMEOUT", "600"))
 
 
-def require_postgres() -> None:
-    if connection.vendor == "postgresql":
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail("The schema fuzz test needs PostgreSQL (DATABASE_URL); .ci/run provides it.")
-    pytest.skip("The schema fuzz test needs PostgreSQL (DATABASE_URL); CI always runs it.")
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -54,9 +47,7 @@ def free_port() -> int:
 
 
 def database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return devdb.url_for(connection.settings_dict)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -121,7 +112,6 @@ def start_fuzzer(base: str, identity: str, token: str | None, workdir: Path) -> 
 
 @pytest.mark.django_db(transaction=True)
 def test_every_operation_as_every_identity_answers_as_its_schema_says(tmp_path):
-    require_postgres()
     tokens = fuzz_seed()
     port = free_port()
     base = f"http://127.0.0.1:{port}"

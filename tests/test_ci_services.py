@@ -1,23 +1,32 @@
-"""In CI the suite must run against the real services; a missing one fails here
-instead of letting tests quietly fall back to SQLite or eager tasks."""
+"""The suite runs against the services it is told to: the database DATABASE_URL names (else the
+embedded PostgreSQL), and in CI a real Redis broker. A missing service fails here instead of
+letting tests quietly fall back to eager tasks."""
 
 import os
 
-import pytest
+import dj_database_url
 from django.conf import settings
 from django.db import connection
 
+from keeper import devdb
 from keeper.health import broker_state
 
 in_ci = os.environ.get("CI") == "true"
 
 
-@pytest.mark.skipif(not in_ci, reason="CI runs against PostgreSQL and Redis; a laptop may not")
-def test_ci_runs_against_postgresql(db):
+def test_the_suite_runs_on_the_postgresql_it_is_given(db):
+    wanted = dj_database_url.parse(devdb.database_url())
+
     assert connection.vendor == "postgresql"
+    assert (connection.settings_dict["HOST"], connection.settings_dict["USER"]) == (wanted["HOST"], wanted["USER"])
+    if in_ci:
+        assert not devdb.is_embedded(), "CI runs on the system PostgreSQL that .ci/run starts"
 
 
-@pytest.mark.skipif(not in_ci, reason="CI runs against PostgreSQL and Redis; a laptop may not")
-def test_ci_has_a_reachable_redis_broker():
-    assert settings.CELERY_BROKER_URL.startswith("redis://")
-    assert broker_state() == "ok"
+def test_a_configured_broker_answers_and_ci_always_configures_one():
+    if in_ci:
+        assert settings.CELERY_BROKER_URL.startswith("redis://")
+    if settings.CELERY_BROKER_URL:
+        assert broker_state() == "ok"
+    else:
+        assert settings.CELERY_TASK_ALWAYS_EAGER

@@ -8,8 +8,6 @@ import psycopg
 import pytest
 from django.db import connection
 
-from tests.conftest import requires_postgres
-
 
 def backend_pid() -> int:
     with connection.cursor() as cursor:
@@ -25,7 +23,6 @@ def terminate(pid: int) -> None:
         admin.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_the_server_ended_is_replaced_before_the_next_query():
     assert connection.settings_dict["ENGINE"] == "keeper.dbbackend"
@@ -41,7 +38,6 @@ def test_a_connection_the_server_ended_is_replaced_before_the_next_query():
     assert backend_pid() != pid  # a fresh connection, and no error
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_healthy_kept_connection_is_checked_without_a_query():
     pid = backend_pid()
@@ -59,7 +55,6 @@ def test_a_healthy_kept_connection_is_checked_without_a_query():
     assert backend_pid() == pid
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_inside_a_transaction_is_checked_with_a_query():
     from django.db import transaction
@@ -82,7 +77,6 @@ def prepared_statements() -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_token_check_runs_as_a_prepared_statement_outside_a_write(alice):
     from rest_framework.authtoken.models import Token
@@ -97,7 +91,6 @@ def test_the_token_check_runs_as_a_prepared_statement_outside_a_write(alice):
     assert any("auth_group" in statement and "$1" in statement for statement in prepared_statements())
 
 
-@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_inside_a_writes_history_context_the_reads_are_still_prepared(alice):
     """pghistory prefixes a write's statements with its context and leaves SELECTs alone, so

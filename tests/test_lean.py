@@ -8,7 +8,7 @@ from django.db.models.signals import post_init
 from keeper.lean import from_db
 from loops.models import Candidate
 from scorecards.models import Scorecard, ValueRating
-from tests.conftest import assign, requires_postgres
+from tests.conftest import assign
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,6 @@ def test_a_model_with_a_construction_listener_is_built_by_the_orm(loop, alice):
     assert other.get_deferred_fields() == {f.attname for f in Scorecard._meta.concrete_fields} - {"id"}
 
 
-@requires_postgres
 def test_a_values_update_refuses_text_too_long_for_its_column_instead_of_cutting_it(candidate):
     """rows_update_sql casts its VALUES to unbounded types: an explicit cast to varchar(n) would
     silently cut the text, where a plain UPDATE refuses it."""

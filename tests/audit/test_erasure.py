@@ -13,7 +13,7 @@ from audit.services import REMOVED
 from loops.models import Candidate, Loop
 from loops.services import loop_move
 from scorecards.models import ValueRating
-from tests.conftest import requires_postgres, submit_complete
+from tests.conftest import submit_complete
 
 REASON = "Data subject request received by email on 3 March"
 
@@ -114,7 +114,6 @@ def test_a_candidate_in_an_open_loop_or_unknown_is_not_erased(loop):
     assert Candidate.objects.get().anonymized_at is None
 
 
-@requires_postgres
 def test_the_erasure_is_on_record_with_the_command_that_made_it(closed_loop):
     erase(str(closed_loop.candidate_id), "--reason", REASON, "--no-input")
 
@@ -159,7 +158,6 @@ def test_the_export_holds_everything_about_the_candidate(closed_loop, tmp_path, 
     assert isinstance(exported["history"], list)
 
 
-@requires_postgres
 def test_the_export_includes_the_history_events(closed_loop):
     out = io.StringIO()
 
@@ -231,7 +229,6 @@ def test_erasure_records_are_read_only_in_the_admin(client, ada, closed_loop):
     assert client.post(f"/admin/audit/erasure/{erasure.pk}/delete/", {"post": "yes"}).status_code == 403
 
 
-@requires_postgres
 def test_the_loop_history_is_in_the_admin_read_only(client, ada, hana, closed_loop):
     client.force_login(ada)
 

@@ -16,7 +16,7 @@ from keeper.models import OutgoingEmail
 from loops.models import Candidate, Loop, TimelineEvent
 from loops.services import loop_move, loop_open
 from scorecards.models import ScorecardRevision, ValueRating
-from tests.conftest import assign, at, complete_body, requires_postgres, round_of, submit_complete
+from tests.conftest import assign, at, complete_body, round_of, submit_complete
 from tests.factories import CandidateFactory
 
 DAYS = 30
@@ -189,7 +189,6 @@ def kept_candidate(name: str, hana, interviewer, *, status: str | None) -> Loop:
     return loop
 
 
-@requires_postgres
 def test_retention_leaves_no_trace_of_the_candidate_anywhere_and_keeps_the_numbers(
     api, client, rubric, hana, rick, dora, ada, alice, bob
 ):
@@ -280,7 +279,6 @@ def test_the_beat_schedule_runs_the_retention_sweep(settings):
     assert schedule["candidate-retention"]["schedule"].hour == {settings.RETENTION_HOUR}
 
 
-@requires_postgres
 def test_the_sweep_is_on_record_as_the_task_that_made_it(hana, candidate):
     from loops.models import CandidateEvent
 

@@ -5,7 +5,7 @@ interviewers, leaves the history tables as they were."""
 
 from django.apps import apps
 
-from tests.conftest import assign, requires_postgres, submit_complete
+from tests.conftest import assign, submit_complete
 
 
 def _events() -> int:
@@ -16,7 +16,6 @@ def _events() -> int:
     )
 
 
-@requires_postgres
 def test_no_read_writes_a_tracked_row(api, client, loop, alice, bob, hana, dora):
     alices = assign(loop, "coding", alice)
     submit_complete(assign(loop, "system-design", bob))

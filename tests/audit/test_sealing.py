@@ -8,9 +8,7 @@ from rest_framework.test import APIRequestFactory
 from keeper.api import exception_handler
 from keeper.history import HistoryMiddleware
 from scorecards.models import Scorecard, ScorecardRevision, ValueRating
-from tests.conftest import complete_body, requires_postgres, submit_complete
-
-pytestmark = requires_postgres
+from tests.conftest import complete_body, submit_complete
 
 
 def raw(sql: str, *params) -> int:

@@ -15,7 +15,7 @@ from loops.selectors import is_hiring_team, loop_detail_get, loops_visible_to
 from loops.serializers import LoopDetailSerializer
 from loops.services import assignment_update, loop_move
 from scorecards.services import interviewer_unassign
-from tests.conftest import assign, requires_postgres, submit_complete, walk_to_onsite
+from tests.conftest import assign, submit_complete, walk_to_onsite
 
 
 def _truth(user, loop_id: int, today) -> dict | None:
@@ -117,7 +117,6 @@ def test_a_forgotten_loop_is_rendered_again(loop, alice, hana):
     assert _served(hana, loop.pk, today) == _truth(hana, loop.pk, today)
 
 
-@requires_postgres
 def test_the_mark_reads_only_the_loops_own_events_however_long_the_timeline(loop, hana):
     """The detail's mark (its loop's newest event) must not cost more as other loops add events.
     An older loop's events lie behind every newer loop's in the primary key; a plan that walks

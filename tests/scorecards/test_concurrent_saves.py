@@ -4,12 +4,13 @@ one save per version through, and the stored text is entirely the winner's."""
 import pytest
 
 from scorecards.models import Scorecard
-from tests.concurrency import MAX_THREADS, at_once, requires_postgres, statuses, token_client, token_for
+from tests.concurrency import MAX_THREADS, at_once, statuses, token_client, token_for
 from tests.conftest import assign
 
 ROUNDS_OF_SAVES = 3
 
-pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
+# One worker runs every race test: fifty connections each, and the server allows a hundred.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("races")]
 
 
 def save_at_once(scorecard_id: int, key: str, version: int) -> list:

@@ -8,10 +8,11 @@ import pytest
 
 from loops.models import Assignment, Loop, TimelineEvent
 from scorecards.models import KeeperDecision, KeeperSummary, Scorecard
-from tests.concurrency import MAX_THREADS, at_once, requires_postgres, statuses, token_client, token_for
+from tests.concurrency import MAX_THREADS, at_once, statuses, token_client, token_for
 from tests.conftest import assign, complete_body, round_of, submit_complete
 
-pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
+# One worker runs every race test: fifty connections each, and the server allows a hundred.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("races")]
 
 DECIDERS = 20
 

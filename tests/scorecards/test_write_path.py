@@ -14,7 +14,7 @@ from scorecards.models import CriterionRating, RedFlag, Scorecard, ValueRating
 from scorecards.selectors import own_scorecard_for_writing
 from scorecards.serializers import ScorecardSerializer, scorecard_payload
 from scorecards.services import ScorecardContent, scorecard_amend, scorecard_save_draft
-from tests.conftest import assign, requires_postgres, round_of, submit_complete
+from tests.conftest import assign, round_of, submit_complete
 
 
 def general(scorecard_id: int, now) -> dict:
@@ -174,7 +174,6 @@ def test_a_save_rewrites_only_the_rows_that_changed(loop, alice):
         assert dict(model.objects.filter(revision__scorecard=card).values_list("pk", "revision_id")) == before[model]
 
 
-@requires_postgres
 def test_an_autosave_that_changes_one_evidence_records_one_history_event(api, loop, alice):
     from tests.audit.test_history import new_events, recorded
 

@@ -13,7 +13,7 @@ from bulk import add_scorecards, add_submitted_in_parallel
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from keeper.services import user_upsert
+from accounts.services import user_upsert
 from loops.models import Loop
 from scorecards import summary as maths
 from scorecards.keeper import summary_input

@@ -59,7 +59,7 @@ def main() -> None:
 
 
 def seed():
-    from keeper.services import user_upsert
+    from accounts.services import user_upsert
     from loops.models import Candidate
     from loops.services import loop_open
     from rubric.services import rubric_load_file

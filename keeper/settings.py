@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "keeper",
+    "accounts",
     "rubric",
     "loops",
     "scorecards",
@@ -68,7 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "keeper.context_processors.roles",
+                "accounts.context_processors.roles",
             ],
         },
     },
@@ -183,7 +184,7 @@ if cache_url := env_str("CACHE_URL"):
 # 2.5 MB holds any real scorecard many times over (each text is capped at 20,000 characters).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
-# Sign-in throttling (keeper/throttle.py): failures per window before 429.
+# Sign-in throttling (accounts/throttle.py): failures per window before 429.
 SIGN_IN_FAILURES_PER_USER = env_int("SIGN_IN_FAILURES_PER_USER", default=10)
 SIGN_IN_FAILURES_PER_ADDRESS = env_int("SIGN_IN_FAILURES_PER_ADDRESS", default=50)
 SIGN_IN_FAILURE_WINDOW_SECONDS = env_int("SIGN_IN_FAILURE_WINDOW_SECONDS", default=900)
@@ -215,7 +216,7 @@ RETENTION_HOUR = env_int("RETENTION_HOUR", default=3)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "keeper.auth.TokenAuthentication",
+        "accounts.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -248,7 +249,7 @@ SPECTACULAR_SETTINGS = {
         "RoundStatusEnum": "loops.models.Round.Status",
         "RoundOutcomeEnum": "loops.models.Round.Outcome",
         "LoopPaceEnum": "loops.models.Loop.Pace",
-        "RoleEnum": "keeper.roles.Role",
+        "RoleEnum": "accounts.roles.Role",
     },
 }
 

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from accounts.views import MeView, ThrottledLoginView, TokenView, UserListView
 from audit.pages import loop_history_page
 from audit.views import LoopHistoryView
 from keeper import views
@@ -36,9 +37,9 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("scorecards", ScorecardViewSet, basename="scorecard")
 
 api_v1 = [
-    path("auth/token/", views.TokenView.as_view(), name="api-token"),
-    path("me/", views.MeView.as_view(), name="api-me"),
-    path("users/", views.UserListView.as_view(), name="api-users"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("users/", UserListView.as_view(), name="api-users"),
     path("loops/<int:pk>/keeper-summary/", summary_views.KeeperSummaryView.as_view(), name="api-keeper-summary"),
     path(
         "loops/<int:pk>/keeper-summary.csv", summary_views.KeeperSummaryCSVView.as_view(), name="api-keeper-summary-csv"
@@ -80,7 +81,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", include("nested_admin.urls")),
     path("admin/", admin.site.urls),
-    path("accounts/login/", views.ThrottledLoginView.as_view(), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include(api_v1)),
     path("loops/<int:pk>/keeper-summary/print/", summary_views.keeper_summary_print, name="keeper-summary-print"),

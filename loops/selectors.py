@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.db.models import Exists, Prefetch, Q, QuerySet
 
-from keeper.roles import Role, has_role, in_hiring_team_role, is_admin
+from accounts.roles import Role, has_role, in_hiring_team_role, is_admin
 from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
 
 User = AbstractBaseUser | AnonymousUser

@@ -7,8 +7,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.roles import Role, has_role
 from keeper.errors import Conflict, IllegalMove, Invalid
-from keeper.roles import Role, has_role
 from loops.coverage import PlannedRead, coverage_compute
 from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
 from rubric.models import Level, Question, Rubric, RubricValue

@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
+from accounts.roles import is_admin
 from keeper.errors import Invalid
-from keeper.roles import is_admin
 from rubric.models import Rubric
 
 

@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.roles import Role, has_role
 from keeper.errors import Conflict, IllegalMove, Invalid
 from keeper.lean import update_where
-from keeper.roles import Role, has_role
 from loops import services as loop_services
 from loops.models import Assignment, Loop, TimelineEvent
 from rubric.selectors import rubric_structure

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from rest_framework import serializers as drf
 
+from accounts.roles import Role, has_role, in_hiring_team_role
 from keeper.errors import DomainError, Incomplete, Invalid
-from keeper.roles import Role, has_role, in_hiring_team_role
 from loops import services as loop_services
 from loops.models import Loop, Round
 from loops.selectors import (

@@ -13,8 +13,8 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from keeper.mail import email_enqueue
-from keeper.roles import Role
 from loops.models import Loop, Round
 from scorecards.models import DigestSent, Reminder, Scorecard
 

@@ -7,10 +7,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.roles import is_admin
 from keeper.collections import repeated
 from keeper.errors import Conflict, Frozen, Incomplete, Invalid, StaleVersion
 from keeper.lean import CLAIMED, from_db, related, rows_update_sql, update_sql, update_where, updates_if_claimed
-from keeper.roles import is_admin
 from loops import services as loop_services
 from loops.models import Assignment, Round, TimelineEvent
 from rubric.models import FailureMode

@@ -16,7 +16,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from keeper.roles import Role, has_role
+from accounts.roles import Role, has_role
 from loops.models import Loop
 from scorecards.keeper import keeper_decision_record, summary_response_text
 from scorecards.selectors import loops_with_summary_for, reads_summary, summary_loop_read

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db.models import Prefetch, QuerySet
 
-from keeper.roles import Role, in_hiring_team_role
+from accounts.roles import Role, in_hiring_team_role
 
 User = get_user_model()
 

@@ -28,10 +28,10 @@ from django.utils import timezone
 
 from audit.models import Erasure
 from keeper.errors import Conflict, Invalid
-from keeper.models import OutgoingEmail
 from loops import models as loop_models
 from loops.detail import loop_detail_forget
 from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
+from mail.models import OutgoingEmail
 from scorecards import models as card_models
 from scorecards.models import (
     CriterionRating,
@@ -336,7 +336,7 @@ def _scrub_timeline(queryset: QuerySet, names: list[str], label: str) -> int:
 
 def _scrub_outbox(names: list[str], label: str) -> int:
     """Reminders and digests quote the candidate's name in the emails the outbox keeps
-    (keeper.mail); a digest names several candidates, so only theirs is replaced."""
+    (mail.services); a digest names several candidates, so only theirs is replaced."""
     quoting = Q()
     for name in names:
         quoting |= Q(subject__icontains=name) | Q(body__icontains=name)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "pghistory",
     "keeper",
     "accounts",
+    "mail",
     "rubric",
     "loops",
     "scorecards",

@@ -1,9 +1,8 @@
-"""Keeper's own tasks: delivering the outbox, and the benchmark's yardstick for task overhead."""
+"""What every app's tasks share; the tasks live in their apps' tasks.py. The benchmark's
+yardstick for task overhead stays here until it moves to bench/."""
 
 from celery import shared_task
 from django.conf import settings
-
-from keeper.mail import outbox_deliver
 
 # Every task is acknowledged after it ran (a killed worker's task is redelivered) and retried
 # with backoff on connection errors, never waiting longer than the broker's visibility timeout
@@ -15,12 +14,6 @@ RETRY = {
     "retry_backoff_max": min(600, settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]),
     "max_retries": 5,
 }
-
-
-@shared_task(**RETRY)
-def outbox_deliver_task() -> int:
-    """Run by each sweep after its fan-out, and by beat every minute for what a retry added later."""
-    return outbox_deliver()
 
 
 @shared_task(acks_late=True)

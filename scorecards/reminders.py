@@ -1,6 +1,6 @@
 """Chasing overdue scorecards and the hiring managers' daily digest (PRODUCT.md §6).
 
-Each send claims a unique row and writes its email to the outbox (``keeper.mail``) in one
+Each send claims a unique row and writes its email to the outbox (``mail.services``) in one
 transaction, so a sweep run twice, by beat and by an operator at once, or redelivered after
 a worker was killed mid-task, sends nothing twice and loses nothing."""
 
@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from keeper.mail import email_enqueue
 from loops.models import Loop, Round
+from mail.services import email_enqueue
 from scorecards.models import DigestSent, Reminder, Scorecard
 
 User = get_user_model()

@@ -6,7 +6,8 @@ from datetime import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from keeper.tasks import RETRY, outbox_deliver_task
+from keeper.tasks import RETRY
+from mail.tasks import outbox_deliver_task
 from scorecards.keeper import keeper_summary_refresh
 from scorecards.reminders import digest_recipients, hiring_manager_digest, reminders_due, scorecard_remind
 

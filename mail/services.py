@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from keeper.models import OutgoingEmail
+from mail.models import OutgoingEmail
 
 
 def email_enqueue(*, key: str, subject: str, body: str, to: list[str]) -> OutgoingEmail:

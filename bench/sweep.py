@@ -12,7 +12,7 @@ from bulk import add_scorecards
 from django.conf import settings
 
 from accounts.services import user_upsert
-from keeper.tasks import bench_noop_task
+from bench.tasks import bench_noop_task
 from scorecards.models import Reminder
 from scorecards.tasks import reminders_sweep_task
 

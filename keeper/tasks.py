@@ -1,7 +1,5 @@
-"""What every app's tasks share; the tasks live in their apps' tasks.py. The benchmark's
-yardstick for task overhead stays here until it moves to bench/."""
+"""What every app's tasks share; the tasks themselves live in each app's tasks.py."""
 
-from celery import shared_task
 from django.conf import settings
 
 # Every task is acknowledged after it ran (a killed worker's task is redelivered) and retried
@@ -14,10 +12,3 @@ RETRY = {
     "retry_backoff_max": min(600, settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]),
     "max_retries": 5,
 }
-
-
-@shared_task(acks_late=True)
-def bench_noop_task(counter_key: str) -> None:
-    import redis
-
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).incr(counter_key)

@@ -92,7 +92,7 @@ urlpatterns = [
 ]
 
 if settings.BENCHMARK_ENDPOINTS:
-    from keeper import bench_views
+    from bench import views as bench_views
 
     urlpatterns += [
         path("bench/bare", bench_views.bare, name="bench-bare"),

@@ -253,7 +253,7 @@ def candidate_anonymize(
             event_model(Candidate),
             event_model(Candidate).objects.filter(pgh_obj_id=candidate_id).update(name=label, email=""),
         )
-    # The stored summary is recomputed from the rewritten rows on its next read (scorecards.keeper).
+    # The stored summary is recomputed from the rewritten rows on its next read (scorecards.summary_store).
     count(
         KeeperSummary,
         KeeperSummary.objects.filter(loop_id__in=rows.loops).update(text="", computed_for=0, wanted=F("wanted") + 1),

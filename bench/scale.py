@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from accounts.services import user_upsert
 from loops.models import Loop
 from scorecards import summary as maths
-from scorecards.keeper import summary_input
 from scorecards.models import Scorecard, ValueRating
+from scorecards.summary_store import summary_input
 
 RUNS = 40
 

@@ -34,7 +34,7 @@ def main() -> None:
     try:
         loop = seed()
         from scorecards import summary as maths
-        from scorecards.keeper import summary_input
+        from scorecards.summary_store import summary_input
 
         full, pure = [], []
         data = summary_input(loop)

@@ -32,11 +32,11 @@ from loops.services import loop_coverage
 from rubric.selectors import rubric_default, rubric_structure
 from scorecards import services
 from scorecards.forms import content_from_post
-from scorecards.keeper import keeper_decision_record, keeper_summary_get
 from scorecards.kit import scorecard_kit
 from scorecards.models import KeeperDecision, Scorecard
 from scorecards.selectors import loops_with_summary_for, scorecards_visible_to
 from scorecards.serializers import DecisionInput, ScorecardContentInput
+from scorecards.summary_store import keeper_summary_get
 
 User = get_user_model()
 
@@ -590,7 +590,7 @@ def decision_page(request, pk: int):
 
     def decide():
         form.is_valid(raise_exception=True)
-        keeper_decision_record(loop=loop, by=request.user, **form.validated_data)
+        services.keeper_decision_record(loop=loop, by=request.user, **form.validated_data)
 
     label = dict(KeeperDecision.Decision.choices).get(request.POST.get("decision", ""), "")
     _attempt(request, decide, f"Decision recorded: {label}.")

@@ -18,10 +18,10 @@ from rest_framework.views import APIView
 
 from accounts.roles import Role, has_role
 from loops.models import Loop
-from scorecards.keeper import keeper_decision_record, summary_response_text
 from scorecards.selectors import loops_with_summary_for, reads_summary, summary_loop_read
 from scorecards.serializers import DecisionInput, DecisionSerializer, KeeperSummarySerializer
-from scorecards.services import summary_exposure_record
+from scorecards.services import keeper_decision_record, summary_exposure_record
+from scorecards.summary_store import summary_response_text
 
 CSV_COLUMNS = [
     "value",

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from keeper.tasks import RETRY
 from mail.tasks import outbox_deliver_task
-from scorecards.keeper import keeper_summary_refresh
 from scorecards.reminders import digest_recipients, hiring_manager_digest, reminders_due, scorecard_remind
+from scorecards.summary_store import keeper_summary_refresh
 
 
 def _moment(as_of: str | None) -> datetime:

@@ -218,7 +218,8 @@ def test_the_lean_answer_reads_times_in_the_current_time_zone(loop, alice, froze
 def test_the_summary_read_answers_as_the_orm_read_does(api, loop, alice, bob, hana, dora):
     """The summary endpoint's one-statement read gives the same answer as the ORM's loop with
     its summary and decision, before and after the decision (whose author's name it carries)."""
-    from scorecards.keeper import keeper_decision_record, keeper_summary_get
+    from scorecards.services import keeper_decision_record
+    from scorecards.summary_store import keeper_summary_get
 
     for slug, person in (("coding", alice), ("system-design", bob), ("director-final", dora)):
         submit_complete(assign(loop, slug, person))

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from keeper.api import JSONInput, QueryInput
+from keeper.ids import ID_MAX
 from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
 from rubric.models import Rubric
 
@@ -180,9 +181,6 @@ class LoopDetailSerializer(LoopHeadSerializer):
         if not self.context.get("sees_all_notes"):
             return []
         return TimelineEventSerializer(obj.timeline.all(), many=True).data
-
-
-ID_MAX = 2**63 - 1  # the largest id a database column holds; larger ones are a 400, not a 500
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -6,10 +6,10 @@ from functools import lru_cache
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
+from keeper.ids import ID_MAX
 from keeper.lean import from_db
 from loops.models import Loop
 from loops.selectors import LOOP_OWN_FIELDS, is_hiring_team, loops_led_by
-from loops.serializers import ID_MAX
 from scorecards.models import Exposure, Scorecard
 
 User = AbstractBaseUser | AnonymousUser

@@ -5,8 +5,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from keeper.api import JSONInput, QueryInput
+from keeper.ids import ID_MAX
 from keeper.lean import related
-from loops.serializers import ID_MAX
 from rubric.selectors import rubric_structure
 from scorecards.models import KeeperSignal, Recommendation, Scorecard, ScorecardRevision
 

@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from keeper.errors import Frozen, StaleVersion
-from loops.serializers import ID_MAX
+from keeper.ids import ID_MAX
 from scorecards.models import CriterionRating, RedFlag, Scorecard, ValueRating
 from scorecards.selectors import own_scorecard_for_writing
 from scorecards.serializers import ScorecardSerializer, scorecard_payload

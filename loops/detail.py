@@ -20,9 +20,14 @@ from rest_framework.renderers import JSONRenderer
 from keeper.ids import ID_MAX
 from keeper.lean import Joined
 from loops.models import Candidate, Loop, TimelineEvent
-from loops.selectors import LOOP_OWN_FIELDS, assignment_plans_attach, is_hiring_team, loop_detail_queryset
+from loops.selectors import (
+    LOOP_OWN_FIELDS,
+    assignment_plans_attach,
+    is_hiring_team,
+    loop_coverage,
+    loop_detail_queryset,
+)
 from loops.serializers import RoundSerializer, TimelineEventSerializer
-from loops.services import loop_coverage
 
 # An upper bound only: a change always moves the mark. It bounds how long a renamed user's
 # old name can stay on a timeline that has had no event since.

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from keeper.api import JSONInput, QueryInput
 from keeper.ids import ID_MAX
 from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
+from loops.selectors import loop_coverage
 from rubric.models import Rubric
 
 
@@ -172,8 +173,6 @@ class LoopDetailSerializer(LoopHeadSerializer):
 
     @extend_schema_field(CoverageSerializer)
     def get_coverage(self, obj: Loop) -> dict:
-        from loops.services import loop_coverage
-
         return loop_coverage(obj)
 
     @extend_schema_field(TimelineEventSerializer(many=True))

@@ -23,12 +23,12 @@ from loops.selectors import (
     can_coordinate,
     can_manage,
     is_hiring_team,
+    loop_coverage,
     loop_detail_get,
     loops_visible_to,
     may_open_loops,
 )
 from loops.serializers import CandidateInput, LoopMoveInput, OutcomeInput, RoundInput
-from loops.services import loop_coverage
 from rubric.selectors import rubric_default, rubric_structure
 from scorecards import services
 from scorecards.forms import content_from_post

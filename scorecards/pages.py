@@ -103,7 +103,7 @@ def my_interviews(request):
         rows.append({"card": card, "due_at": due_at, "overdue": overdue})
     return render(
         request,
-        "pages/my_interviews.html",
+        "scorecards/my_interviews.html",
         {
             "nav": "interviews",
             "upcoming": [
@@ -178,7 +178,7 @@ def scorecard_page(request, pk: int):
     due_at, overdue = scorecard.deadline(timezone.now())
     return render(
         request,
-        "pages/scorecard.html",
+        "scorecards/scorecard.html",
         {
             "nav": "interviews",
             "scorecard": scorecard,
@@ -263,7 +263,7 @@ def loop_board(request):
         "paces": Loop.Pace.choices,
         "can_open": may_open_loops(request.user),
     }
-    template = "pages/_loop_rows.html" if request.headers.get("HX-Request") else "pages/loop_board.html"
+    template = "loops/_loop_rows.html" if request.headers.get("HX-Request") else "loops/loop_board.html"
     return render(request, template, context)
 
 
@@ -301,7 +301,7 @@ def loop_new(request):
             return redirect("loop-page", pk=open_loop.loop.pk)
     return render(
         request,
-        "pages/loop_new.html",
+        "loops/loop_new.html",
         {
             "nav": "loops",
             "levels": rubric.levels.filter(hireable=True).order_by("order"),
@@ -361,7 +361,7 @@ def loop_page(request, pk: int):
     )
     return render(
         request,
-        "pages/loop.html",
+        "loops/loop.html",
         {
             "nav": "loops",
             "loop": loop,
@@ -553,7 +553,7 @@ def summary_page(request, pk: int):
     unmet = [c for c in summary["verdict"]["checks"] if not c["met"]]
     return render(
         request,
-        "pages/summary.html",
+        "scorecards/summary.html",
         {
             "nav": "loops",
             "loop": loop,

@@ -8,10 +8,12 @@ from accounts.views import MeView, ThrottledLoginView, TokenView, UserListView
 from audit.pages import loop_history_page
 from audit.views import LoopHistoryView
 from keeper import views
+from loops import pages as loop_pages
 from loops.views import CandidateViewSet, LoopViewSet
 from rubric.pages import rubric_page
 from rubric.views import RubricViewSet
-from scorecards import pages, summary_views
+from scorecards import pages as scorecard_pages
+from scorecards import summary_views
 from scorecards.views import AssignmentViewSet, RoundViewSet, ScorecardViewSet
 
 
@@ -50,27 +52,30 @@ api_v1 = [
 ]
 
 web_pages = [
-    path("", pages.home, name="home"),
-    path("interviews/", pages.my_interviews, name="my-interviews"),
-    path("scorecards/<int:pk>/", pages.scorecard_page, name="scorecard-page"),
-    path("scorecards/<int:pk>/amend/", pages.scorecard_amend_page, name="scorecard-amend"),
-    path("loops/", pages.loop_board, name="loop-board"),
-    path("loops/new/", pages.loop_new, name="loop-new"),
-    path("loops/<int:pk>/", pages.loop_page, name="loop-page"),
-    path("loops/<int:pk>/rounds/<int:round_pk>/schedule/", pages.round_schedule_page, name="round-schedule"),
-    path("loops/<int:pk>/rounds/<int:round_pk>/outcome/", pages.round_outcome_page, name="round-outcome"),
-    path("loops/<int:pk>/rounds/<int:round_pk>/assign/", pages.assignment_add_page, name="assignment-add"),
+    path("", scorecard_pages.home, name="home"),
+    path("interviews/", scorecard_pages.my_interviews, name="my-interviews"),
+    path("scorecards/<int:pk>/", scorecard_pages.scorecard_page, name="scorecard-page"),
+    path("scorecards/<int:pk>/amend/", scorecard_pages.scorecard_amend_page, name="scorecard-amend"),
+    path("loops/", loop_pages.loop_board, name="loop-board"),
+    path("loops/new/", loop_pages.loop_new, name="loop-new"),
+    path("loops/<int:pk>/", loop_pages.loop_page, name="loop-page"),
+    path("loops/<int:pk>/scorecards/", scorecard_pages.loop_scorecards_page, name="loop-scorecards"),
+    path("loops/<int:pk>/rounds/<int:round_pk>/schedule/", loop_pages.round_schedule_page, name="round-schedule"),
+    path("loops/<int:pk>/rounds/<int:round_pk>/outcome/", loop_pages.round_outcome_page, name="round-outcome"),
+    path("loops/<int:pk>/rounds/<int:round_pk>/assign/", scorecard_pages.assignment_add_page, name="assignment-add"),
     path(
-        "loops/<int:pk>/assignments/<int:assignment_pk>/remove/", pages.assignment_remove_page, name="assignment-remove"
+        "loops/<int:pk>/assignments/<int:assignment_pk>/remove/",
+        scorecard_pages.assignment_remove_page,
+        name="assignment-remove",
     ),
     path(
         "loops/<int:pk>/assignments/<int:assignment_pk>/questions/",
-        pages.assignment_questions_page,
+        scorecard_pages.assignment_questions_page,
         name="assignment-questions",
     ),
-    re_path(r"^loops/(?P<pk>[0-9]+)/(?P<move>hold|resume|withdraw)/$", pages.loop_move_page, name="loop-move"),
-    path("loops/<int:pk>/summary/", pages.summary_page, name="summary-page"),
-    path("loops/<int:pk>/decision/", pages.decision_page, name="decision-page"),
+    re_path(r"^loops/(?P<pk>[0-9]+)/(?P<move>hold|resume|withdraw)/$", loop_pages.loop_move_page, name="loop-move"),
+    path("loops/<int:pk>/summary/", scorecard_pages.summary_page, name="summary-page"),
+    path("loops/<int:pk>/decision/", scorecard_pages.decision_page, name="decision-page"),
     path("loops/<int:pk>/history/", loop_history_page, name="loop-history"),
     path("rubric/", rubric_page, name="rubric-page"),
 ]

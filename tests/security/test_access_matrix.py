@@ -400,6 +400,8 @@ ROWS = [
     Row("scorecards/<int:pk>/", "/scorecards/{card}/", "card", reads(signed_out(CARD_READ, 302))),
     Row("scorecards/<int:pk>/amend/", "/scorecards/{card}/amend/", "card", {"POST": (CARD_AMEND_PAGE, AMEND_FORM)}),
     Row("loops/<int:pk>/", "/loops/{loop}/", "loop", reads(signed_out(LOOP_READ, 302))),
+    # The loop page's "Who said what", served by the scorecards app: only the cards the reader may read.
+    Row("loops/<int:pk>/scorecards/", "/loops/{loop}/scorecards/", "loop", reads(signed_out(LOOP_READ, 302))),
     # One view for the three moves (the move is a path parameter; the API rows above probe each).
     Row(r"^loops/(?P<pk>[0-9]+)/(?P<move>hold|resume|withdraw)/$", "/loops/{loop}/hold/", "loop",
         {"POST": (LOOP_COORDINATE_PAGE, {"reason": "probe"})}),

@@ -1,4 +1,4 @@
-"""The lean write path of issue #9: a save or a submit reads its scorecard in two plain queries,
+"""The lean write path of issue #9: a save or a submit reads its scorecard in one plain query,
 writes only the rows that changed, and builds its answer without the serializer. Each part is
 held equal to the general path it replaces, in every state a scorecard goes through."""
 

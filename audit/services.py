@@ -1,4 +1,4 @@
-"""Candidate privacy (issue #11, PRODUCT.md §3, §9): anonymization when the retention period
+"""Candidate privacy (issue #11, Product §3, §9): anonymization when the retention period
 has passed, and erasure on request. Both remove the same things, in one transaction:
 
 - the candidate's name (it becomes "Anonymized candidate #N") and email;

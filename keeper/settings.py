@@ -1,4 +1,4 @@
-"""Keeper settings. Everything comes from environment variables (PRODUCT.md §9);
+"""Keeper settings. Everything comes from environment variables (Product §9);
 the defaults let ``manage.py runserver`` work with nothing else installed."""
 
 from pathlib import Path
@@ -149,7 +149,7 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 # The health check is probed over plain HTTP by load balancers and compose.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# Email (PRODUCT.md §9 uses Django's own names).
+# Email (Product §9 uses Django's own names).
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
@@ -164,7 +164,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "keeper@localhost")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or None
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
-# Celery (PRODUCT.md §6): no broker configured means tasks run eagerly in-process.
+# Celery (Product §6): no broker configured means tasks run eagerly in-process.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -18,7 +18,7 @@ from scorecards.views import AssignmentViewSet, RoundViewSet, ScorecardViewSet
 
 
 class IntegerIdRouter(DefaultRouter):
-    """Object ids are integers (PRODUCT.md §7.1), in ASCII digits: ``/scorecards/abc/`` or
+    """Object ids are integers (Product §7.1), in ASCII digits: ``/scorecards/abc/`` or
     ``/scorecards/١٢/`` (which Python's int() reads as 12) is no path at all, not an alias."""
 
     def get_lookup_regex(self, viewset, lookup_prefix=""):

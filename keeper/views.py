@@ -9,7 +9,7 @@ from keeper.health import broker_state, database_state
 
 def not_found(request, exception):
     """A path nothing answers (say ``/api/v1/loops/abc/decision/``): under /api/ the same JSON
-    as any API 404 (PRODUCT.md §7: every error in one shape), elsewhere the page."""
+    as any API 404 (Product §7: every error in one shape), elsewhere the page."""
     if request.path.startswith("/api/"):
         body = JSONRenderer().render({"detail": "Not found."})
         return HttpResponseNotFound(body, content_type="application/json")

@@ -1,4 +1,4 @@
-"""The loop detail of the API (PRODUCT.md §7.1), with its heavy part kept rendered.
+"""The loop detail of the API (Product §7.1), with its heavy part kept rendered.
 
 A loop's rounds, assignments, coverage and timeline change only through the services of
 ``loops.services``, and every one of them records a timeline event in the same transaction
@@ -95,7 +95,7 @@ def _rendered_part(loop_id: int, mark: int | None) -> bytes:
 
 def loop_detail_forget(*loop_ids: int) -> None:
     """Drop the kept rendering of these loops: for writes that change what the detail shows
-    without recording a timeline event (candidate data erased or anonymized, PRODUCT.md §3)."""
+    without recording a timeline event (candidate data erased or anonymized, Product §3)."""
     cache.delete_many([_key(loop_id) for loop_id in loop_ids])
 
 

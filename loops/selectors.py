@@ -1,4 +1,4 @@
-"""Who may see which loops and candidates, and the reads that carry rules (PRODUCT.md §3, §7)."""
+"""Who may see which loops and candidates, and the reads that carry rules (Product §3, §7)."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.db.models import Exists, Prefetch, Q, QuerySet
@@ -121,7 +121,7 @@ def loop_detail_get(queryset: QuerySet[Loop], pk: int) -> Loop | None:
 
 
 def loop_coverage(loop: Loop) -> dict:
-    """The loop's coverage (PRODUCT.md §3), from a loop loaded by ``loop_detail_get``."""
+    """The loop's coverage (Product §3), from a loop loaded by ``loop_detail_get``."""
     structure = rubric_structure(loop.rubric)
     plan = [
         PlannedRead(

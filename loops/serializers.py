@@ -1,4 +1,4 @@
-"""Loop shapes (PRODUCT.md §7.1). Output serializers read prefetched rows only."""
+"""Loop shapes (Product §7.1). Output serializers read prefetched rows only."""
 
 from datetime import timedelta
 

@@ -1,5 +1,5 @@
 """Every write to candidates, loops, rounds and assignments. Each service owns its
-transaction and records the timeline in it (PRODUCT.md §3)."""
+transaction and records the timeline in it (Product §3)."""
 
 from datetime import date, datetime, timedelta
 

@@ -308,7 +308,7 @@ def summary_page(request, pk: int):
 @login_required
 @require_POST
 def decision_page(request, pk: int):
-    loop = loops_with_summary_for(request.user).filter(pk=pk).first()  # decided on the summary (§5)
+    loop = loops_with_summary_for(request.user).filter(pk=pk).first()  # decided on the summary (Product §5)
     if loop is None:
         raise Http404
     if not has_role(request.user, Role.DIRECTOR):

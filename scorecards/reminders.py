@@ -1,4 +1,4 @@
-"""Chasing overdue scorecards and the hiring managers' daily digest (PRODUCT.md §6).
+"""Chasing overdue scorecards and the hiring managers' daily digest (Product §6).
 
 Each send claims a unique row and writes its email to the outbox (``mail.services``) in one
 transaction, so a sweep run twice, by beat and by an operator at once, or redelivered after
@@ -22,7 +22,7 @@ User = get_user_model()
 
 
 def overdue_scorecards(now: datetime) -> QuerySet[Scorecard]:
-    """Drafts of open loops with a passed deadline that is not met: one indexed query (PRODUCT.md §4).
+    """Drafts of open loops with a passed deadline that is not met: one indexed query (Product §4).
     A closed loop, or a skipped round, needs no more evidence."""
     return (
         Scorecard.objects.drafts()

@@ -104,7 +104,7 @@ def interviewer_assign(
     notes: str = "",
 ) -> Assignment:
     """Assign an interviewer (``loops.services.assignment_create``) and open their draft
-    scorecard, in one transaction (PRODUCT.md §3)."""
+    scorecard, in one transaction (Product §3)."""
     assignment = loop_services.assignment_create(
         round=round, interviewer=interviewer, by=by, questions=questions, values_in_focus=values_in_focus, notes=notes
     )
@@ -228,7 +228,7 @@ def content_problems(scorecard: Scorecard, content: ScorecardContent) -> dict[st
 
 
 def completeness_problems(scorecard: Scorecard, revision: ScorecardRevision) -> list[dict[str, str]]:
-    """Every reason the revision cannot be sealed, all at once (PRODUCT.md §4, §7.1)."""
+    """Every reason the revision cannot be sealed, all at once (Product §4, §7.1)."""
     focus, _, failure_modes = _plan(scorecard)
     structure = rubric_structure(scorecard.loop.rubric)
     ratings = {structure.values_by_id[r.value_id].slug: r for r in related(revision, "value_ratings")}
@@ -427,7 +427,7 @@ def scorecard_save_draft(
     *, scorecard: Scorecard, author: AbstractUser, version: int, content: ScorecardContent
 ) -> Scorecard:
     """Save a draft if ``version`` is still current: a conditional update, so of any number of
-    saves at one version exactly one wins (PRODUCT.md §4). Raises Invalid (nothing written),
+    saves at one version exactly one wins (Product §4). Raises Invalid (nothing written),
     StaleVersion, or Frozen."""
     if problems := content_problems(scorecard, content):
         raise Invalid("The scorecard has invalid entries.", errors=problems)
@@ -473,7 +473,7 @@ def scorecard_submit(*, scorecard: Scorecard, by: AbstractUser, version: int | N
 
     The content checked is the content sealed: the seal is a conditional update on the version
     the check read, so a save in between makes it refuse instead of sealing unchecked text, and
-    of any number of submits exactly one wins (PRODUCT.md §4). Without an explicit ``version``
+    of any number of submits exactly one wins (Product §4). Without an explicit ``version``
     the caller means "what is there now": a ``scorecard`` read before a save is read again."""
     if scorecard.is_submitted:
         raise Frozen("This scorecard is already submitted.", status="submitted")
@@ -618,7 +618,7 @@ def summary_exposure_record(*, user: AbstractUser, loop_id: int, known_interview
 
 
 def exposure_record(*, user: AbstractUser, scorecards: list[Scorecard]) -> None:
-    """Note the first read of a colleague's scorecard in each loop (PRODUCT.md §4).
+    """Note the first read of a colleague's scorecard in each loop (Product §4).
     At most one query; later reads are ignored by the unique constraint."""
     first_per_loop = {}
     for scorecard in scorecards:

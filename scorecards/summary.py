@@ -1,4 +1,4 @@
-"""The Keeper Test summary (PRODUCT.md §5): pure functions over plain data.
+"""The Keeper Test summary (Product §5): pure functions over plain data.
 
 Nothing here touches the database or HTTP; ``scorecards.summary_store.summary_input``
 gathers the rows and ``summary_compute`` turns them into the summary, so every figure can be
@@ -347,7 +347,7 @@ def rule_text(bar: KeeperBar) -> str:
 
 
 def summary_compute(data: SummaryInput) -> dict:
-    """The summary of PRODUCT.md §5 and §7.1, less the parts that depend on today
+    """The summary of Product §5 and §7.1, less the parts that depend on today
     (timeline) or on later writes (decision), which the caller adds."""
     table = value_table(data)
     return {

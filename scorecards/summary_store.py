@@ -138,7 +138,7 @@ def summary_text(loop: Loop, stored: KeeperSummary | None) -> str:
 
 
 def summary_response_text(loop: Loop, stored: KeeperSummary | None, decision: "KeeperDecision | None", today) -> str:
-    """The §7.1 summary as JSON text: the stored computation with today's timeline and the
+    """The summary as JSON text (Product §7.1): the stored computation with today's timeline and the
     decision spliced in, so a read neither recomputes nor re-serialises the bulk of it."""
     text = summary_text(loop, stored)
     tail = json.dumps(

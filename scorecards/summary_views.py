@@ -119,7 +119,7 @@ class KeeperDecisionView(APIView):
     @extend_schema(request=DecisionInput, responses={201: DecisionSerializer})
     def post(self, request, pk: int):
         # Product §5: the decision is taken on the summary, so who may not read the summary yet
-        # (a director whose own card is open, §4) may not decide, nor learn its verdict by trying.
+        # (a director whose own card is open, Product §4) may not decide, nor learn its verdict by trying.
         loop = loops_with_summary_for(request.user).filter(pk=pk).first()
         if loop is None:
             raise NotFound()

@@ -1,4 +1,4 @@
-"""Background work (PRODUCT.md §6). Tasks take ids, call one service and return a small
+"""Background work (Product §6). Tasks take ids, call one service and return a small
 result; idempotency lives in the services, so ``acks_late`` redelivery is safe."""
 
 from datetime import datetime

@@ -1,4 +1,4 @@
-"""Retention, erasure on request and export (issue #11, PRODUCT.md §3, §9)."""
+"""Retention, erasure on request and export (issue #11, Product §3, §9)."""
 
 from datetime import timedelta
 

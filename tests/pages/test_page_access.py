@@ -1,4 +1,4 @@
-"""Pages show only what PRODUCT.md §4 lets each person see, through the API's querysets."""
+"""Pages show only what Product §4 lets each person see, through the API's querysets."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Nobody reads what they may not (PRODUCT.md §4, §7): every route of the API and the web pages,
+"""Nobody reads what they may not (Product §4, §7): every route of the API and the web pages,
 found by walking the URL configuration, is called with every method by every role on objects
 in every relation to the caller, and each answer is held against a table written by hand.
 
@@ -144,7 +144,7 @@ admin           302   302        302  302      404
 outsider        404   404        404  404      404
 anonymous       302   302        302  302      302
 """)
-# The summary waits for the reader's own cards, leads' included (§4); admins have none.
+# The summary waits for the reader's own cards, leads' included (Product §4); admins have none.
 SUMMARY_READ = table("""
                 open  submitted  led  foreign  missing
 interviewer     404   200        404  404      404
@@ -155,7 +155,7 @@ admin           200   200        200  200      404
 outsider        404   404        404  404      404
 anonymous       401   401        401  401      401
 """)
-# A decision is taken on the summary (§5): who may not read it may not learn its verdict by deciding.
+# A decision is taken on the summary (Product §5): who may not read it may not learn its verdict by deciding.
 DECISION = table("""
                 open  submitted  led  foreign  missing
 interviewer     404   403        404  404      404

@@ -1,5 +1,5 @@
 """A loop's history, read from the event tables the database fills (keeper/history.py), for
-its hiring team (PRODUCT.md §4: the history of every scorecard is kept and readable by the
+its hiring team (Product §4: the history of every scorecard is kept and readable by the
 hiring team). Scorecard content follows the same rule as the scorecards themselves."""
 
 from dataclasses import dataclass
@@ -91,7 +91,7 @@ def loop_history(*, loop: Loop, viewer: AbstractBaseUser) -> list[dict]:
     task or command). The caller checks ``may_read_history``. Of scorecards the viewer reads
     only those ``scorecards_visible_to`` gives (drafts to their author alone), and of a
     colleague's scorecard only what happened from its submission on: the draft it grew from
-    stays its author's (PRODUCT.md §4). The decision shows to those who read the summary.
+    stays its author's (Product §4). The decision shows to those who read the summary.
     A fixed number of queries, however long the history."""
     structure = rubric_structure(loop.rubric)
     readable = dict(scorecards_visible_to(viewer).filter(loop=loop).values_list("pk", "interviewer_id"))

@@ -25,5 +25,5 @@ def loop_history_page(request, pk: int):
     fragment = bool(request.headers.get("HX-Request"))
     entries = loop_history(loop=loop, viewer=request.user)
     page = Paginator(entries, FRAGMENT_SIZE if fragment else PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "pages/_loop_history.html" if fragment else "pages/loop_history.html"
+    template = "audit/_loop_history.html" if fragment else "audit/loop_history.html"
     return render(request, template, {"nav": "loops", "loop": loop, "page": page, "fragment": fragment})

@@ -1,4 +1,4 @@
-"""Candidate privacy (issue #11, PRODUCT.md §3, §9): anonymization when the retention period
+"""Candidate privacy (issue #11, Product §3, §9): anonymization when the retention period
 has passed, and erasure on request. Both remove the same things, in one transaction:
 
 - the candidate's name (it becomes "Anonymized candidate #N") and email;
@@ -28,10 +28,10 @@ from django.utils import timezone
 
 from audit.models import Erasure
 from keeper.errors import Conflict, Invalid
-from keeper.models import OutgoingEmail
 from loops import models as loop_models
 from loops.detail import loop_detail_forget
 from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
+from mail.models import OutgoingEmail
 from scorecards import models as card_models
 from scorecards.models import (
     CriterionRating,
@@ -253,7 +253,7 @@ def candidate_anonymize(
             event_model(Candidate),
             event_model(Candidate).objects.filter(pgh_obj_id=candidate_id).update(name=label, email=""),
         )
-    # The stored summary is recomputed from the rewritten rows on its next read (scorecards.keeper).
+    # The stored summary is recomputed from the rewritten rows on its next read (scorecards.summary_store).
     count(
         KeeperSummary,
         KeeperSummary.objects.filter(loop_id__in=rows.loops).update(text="", computed_for=0, wanted=F("wanted") + 1),
@@ -336,7 +336,7 @@ def _scrub_timeline(queryset: QuerySet, names: list[str], label: str) -> int:
 
 def _scrub_outbox(names: list[str], label: str) -> int:
     """Reminders and digests quote the candidate's name in the emails the outbox keeps
-    (keeper.mail); a digest names several candidates, so only theirs is replaced."""
+    (mail.services); a digest names several candidates, so only theirs is replaced."""
     quoting = Q()
     for name in names:
         quoting |= Q(subject__icontains=name) | Q(body__icontains=name)

@@ -4,9 +4,10 @@ from celery import shared_task
 from django.utils import timezone
 
 from audit.services import retention_sweep
+from keeper.tasks import RETRY
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(**RETRY)
 def retention_sweep_task() -> int:
     """Anonymize every candidate whose retention period has passed; returns how many."""
     return retention_sweep(today=timezone.localdate())

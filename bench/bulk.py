@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from parallel import commits_without_waiting, in_processes, shares
 
-from keeper.services import roles_ensure
+from accounts.services import roles_ensure
 from loops.models import Assignment, Candidate, Loop, Round
 from loops.services import loop_open
 from rubric.selectors import rubric_default, rubric_structure

@@ -319,6 +319,8 @@ class Bench:
                 "--app",
                 "keeper",
                 "worker",
+                "--include",
+                "bench.tasks",
                 "--concurrency",
                 "2",
                 "--loglevel",

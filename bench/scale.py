@@ -13,11 +13,11 @@ from bulk import add_scorecards, add_submitted_in_parallel
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from keeper.services import user_upsert
+from accounts.services import user_upsert
 from loops.models import Loop
 from scorecards import summary as maths
-from scorecards.keeper import summary_input
 from scorecards.models import Scorecard, ValueRating
+from scorecards.summary_store import summary_input
 
 RUNS = 40
 

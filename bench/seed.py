@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from parallel import commits_without_waiting, in_processes, shares
 from rest_framework.authtoken.models import Token
 
-from keeper.services import user_upsert
+from accounts.services import user_upsert
 from loops.models import Assignment, Candidate
 from loops.services import loop_open
 from rubric.selectors import rubric_default

@@ -34,7 +34,7 @@ def main() -> None:
     try:
         loop = seed()
         from scorecards import summary as maths
-        from scorecards.keeper import summary_input
+        from scorecards.summary_store import summary_input
 
         full, pure = [], []
         data = summary_input(loop)
@@ -59,7 +59,7 @@ def main() -> None:
 
 
 def seed():
-    from keeper.services import user_upsert
+    from accounts.services import user_upsert
     from loops.models import Candidate
     from loops.services import loop_open
     from rubric.services import rubric_load_file

@@ -11,8 +11,8 @@ import redis
 from bulk import add_scorecards
 from django.conf import settings
 
-from keeper.services import user_upsert
-from keeper.tasks import bench_noop_task
+from accounts.services import user_upsert
+from bench.tasks import bench_noop_task
 from scorecards.models import Reminder
 from scorecards.tasks import reminders_sweep_task
 

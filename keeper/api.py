@@ -79,7 +79,7 @@ class JSONParser(parsers.JSONParser):
 
 
 class Pagination(BasePagination):
-    """Lists answer a plain JSON list (PRODUCT.md §7.1), paged with ``?page=`` and
+    """Lists answer a plain JSON list (Product §7.1), paged with ``?page=`` and
     ``?page_size=`` (at most 500) and an RFC 8288 ``Link`` header (``next``, ``prev``).
     One row past the page tells whether there is a next one, so no COUNT query is spent."""
 

@@ -67,7 +67,7 @@ def beat_schedule() -> dict:
             "schedule": crontab(hour=settings.RETENTION_HOUR, minute=30),
         },
         "outbox-delivery": {
-            "task": "keeper.tasks.outbox_deliver_task",
+            "task": "mail.tasks.outbox_deliver_task",
             "schedule": crontab(minute="*"),
         },
     }

@@ -31,7 +31,7 @@ class Invalid(DomainError):
 
 
 class Incomplete(DomainError):
-    """A submit refused with every problem at once (PRODUCT.md §7.1)."""
+    """A submit refused with every problem at once (Product §7.1)."""
 
     status_code, code = 400, "incomplete"
 

@@ -16,7 +16,7 @@ def database_state() -> str:
 
 
 def broker_state() -> str:
-    """``eager`` when no broker is configured: tasks then run in-process (PRODUCT.md §6)."""
+    """``eager`` when no broker is configured: tasks then run in-process (Product §6)."""
     if not settings.CELERY_BROKER_URL:
         return "eager"
     try:

@@ -1,4 +1,4 @@
-"""The record of every change (PRODUCT.md §4 history, issue #11).
+"""The record of every change (Product §4 history, issue #11).
 
 PostgreSQL triggers (django-pghistory, built on django-pgtrigger) copy each inserted,
 updated or deleted row of a tracked model into its event table, so ``queryset.update()``,

@@ -1,5 +1,5 @@
 """The OpenAPI schema's error answers. Every operation documents the errors it can give, in
-the two shapes ``keeper.api.exception_handler`` answers with (PRODUCT.md §7.1), so a client,
+the two shapes ``keeper.api.exception_handler`` answers with (Product §7.1), so a client,
 or the schema fuzzer (tests/test_api_fuzz.py), can hold the API to its schema."""
 
 ERROR = {

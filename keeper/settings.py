@@ -1,4 +1,4 @@
-"""Keeper settings. Everything comes from environment variables (PRODUCT.md §9);
+"""Keeper settings. Everything comes from environment variables (Product §9);
 the defaults let ``manage.py runserver`` work with nothing else installed."""
 
 from pathlib import Path
@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "keeper",
+    "accounts",
+    "mail",
     "rubric",
     "loops",
     "scorecards",
@@ -69,7 +71,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "keeper.context_processors.roles",
+                "accounts.context_processors.roles",
             ],
         },
     },
@@ -144,7 +146,7 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 # The health check is probed over plain HTTP by load balancers and compose.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# Email (PRODUCT.md §9 uses Django's own names).
+# Email (Product §9 uses Django's own names).
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
@@ -159,7 +161,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "keeper@localhost")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or None
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
-# Celery (PRODUCT.md §6): no broker configured means tasks run eagerly in-process.
+# Celery (Product §6): no broker configured means tasks run eagerly in-process.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -180,7 +182,7 @@ if cache_url := env_str("CACHE_URL"):
 # 2.5 MB holds any real scorecard many times over (each text is capped at 20,000 characters).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
-# Sign-in throttling (keeper/throttle.py): failures per window before 429.
+# Sign-in throttling (accounts/throttle.py): failures per window before 429.
 SIGN_IN_FAILURES_PER_USER = env_int("SIGN_IN_FAILURES_PER_USER", default=10)
 SIGN_IN_FAILURES_PER_ADDRESS = env_int("SIGN_IN_FAILURES_PER_ADDRESS", default=50)
 SIGN_IN_FAILURE_WINDOW_SECONDS = env_int("SIGN_IN_FAILURE_WINDOW_SECONDS", default=900)
@@ -212,7 +214,7 @@ RETENTION_HOUR = env_int("RETENTION_HOUR", default=3)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "keeper.auth.TokenAuthentication",
+        "accounts.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -245,7 +247,7 @@ SPECTACULAR_SETTINGS = {
         "RoundStatusEnum": "loops.models.Round.Status",
         "RoundOutcomeEnum": "loops.models.Round.Outcome",
         "LoopPaceEnum": "loops.models.Loop.Pace",
-        "RoleEnum": "keeper.roles.Role",
+        "RoleEnum": "accounts.roles.Role",
     },
 }
 

@@ -4,18 +4,21 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from accounts.views import MeView, ThrottledLoginView, TokenView, UserListView
 from audit.pages import loop_history_page
 from audit.views import LoopHistoryView
 from keeper import views
+from loops import pages as loop_pages
 from loops.views import CandidateViewSet, LoopViewSet
 from rubric.pages import rubric_page
 from rubric.views import RubricViewSet
-from scorecards import pages, summary_views
+from scorecards import pages as scorecard_pages
+from scorecards import summary_views
 from scorecards.views import AssignmentViewSet, RoundViewSet, ScorecardViewSet
 
 
 class IntegerIdRouter(DefaultRouter):
-    """Object ids are integers (PRODUCT.md §7.1), in ASCII digits: ``/scorecards/abc/`` or
+    """Object ids are integers (Product §7.1), in ASCII digits: ``/scorecards/abc/`` or
     ``/scorecards/١٢/`` (which Python's int() reads as 12) is no path at all, not an alias."""
 
     def get_lookup_regex(self, viewset, lookup_prefix=""):
@@ -36,9 +39,9 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("scorecards", ScorecardViewSet, basename="scorecard")
 
 api_v1 = [
-    path("auth/token/", views.TokenView.as_view(), name="api-token"),
-    path("me/", views.MeView.as_view(), name="api-me"),
-    path("users/", views.UserListView.as_view(), name="api-users"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("users/", UserListView.as_view(), name="api-users"),
     path("loops/<int:pk>/keeper-summary/", summary_views.KeeperSummaryView.as_view(), name="api-keeper-summary"),
     path(
         "loops/<int:pk>/keeper-summary.csv", summary_views.KeeperSummaryCSVView.as_view(), name="api-keeper-summary-csv"
@@ -49,27 +52,30 @@ api_v1 = [
 ]
 
 web_pages = [
-    path("", pages.home, name="home"),
-    path("interviews/", pages.my_interviews, name="my-interviews"),
-    path("scorecards/<int:pk>/", pages.scorecard_page, name="scorecard-page"),
-    path("scorecards/<int:pk>/amend/", pages.scorecard_amend_page, name="scorecard-amend"),
-    path("loops/", pages.loop_board, name="loop-board"),
-    path("loops/new/", pages.loop_new, name="loop-new"),
-    path("loops/<int:pk>/", pages.loop_page, name="loop-page"),
-    path("loops/<int:pk>/rounds/<int:round_pk>/schedule/", pages.round_schedule_page, name="round-schedule"),
-    path("loops/<int:pk>/rounds/<int:round_pk>/outcome/", pages.round_outcome_page, name="round-outcome"),
-    path("loops/<int:pk>/rounds/<int:round_pk>/assign/", pages.assignment_add_page, name="assignment-add"),
+    path("", scorecard_pages.home, name="home"),
+    path("interviews/", scorecard_pages.my_interviews, name="my-interviews"),
+    path("scorecards/<int:pk>/", scorecard_pages.scorecard_page, name="scorecard-page"),
+    path("scorecards/<int:pk>/amend/", scorecard_pages.scorecard_amend_page, name="scorecard-amend"),
+    path("loops/", loop_pages.loop_board, name="loop-board"),
+    path("loops/new/", loop_pages.loop_new, name="loop-new"),
+    path("loops/<int:pk>/", loop_pages.loop_page, name="loop-page"),
+    path("loops/<int:pk>/scorecards/", scorecard_pages.loop_scorecards_page, name="loop-scorecards"),
+    path("loops/<int:pk>/rounds/<int:round_pk>/schedule/", loop_pages.round_schedule_page, name="round-schedule"),
+    path("loops/<int:pk>/rounds/<int:round_pk>/outcome/", loop_pages.round_outcome_page, name="round-outcome"),
+    path("loops/<int:pk>/rounds/<int:round_pk>/assign/", scorecard_pages.assignment_add_page, name="assignment-add"),
     path(
-        "loops/<int:pk>/assignments/<int:assignment_pk>/remove/", pages.assignment_remove_page, name="assignment-remove"
+        "loops/<int:pk>/assignments/<int:assignment_pk>/remove/",
+        scorecard_pages.assignment_remove_page,
+        name="assignment-remove",
     ),
     path(
         "loops/<int:pk>/assignments/<int:assignment_pk>/questions/",
-        pages.assignment_questions_page,
+        scorecard_pages.assignment_questions_page,
         name="assignment-questions",
     ),
-    re_path(r"^loops/(?P<pk>[0-9]+)/(?P<move>hold|resume|withdraw)/$", pages.loop_move_page, name="loop-move"),
-    path("loops/<int:pk>/summary/", pages.summary_page, name="summary-page"),
-    path("loops/<int:pk>/decision/", pages.decision_page, name="decision-page"),
+    re_path(r"^loops/(?P<pk>[0-9]+)/(?P<move>hold|resume|withdraw)/$", loop_pages.loop_move_page, name="loop-move"),
+    path("loops/<int:pk>/summary/", scorecard_pages.summary_page, name="summary-page"),
+    path("loops/<int:pk>/decision/", scorecard_pages.decision_page, name="decision-page"),
     path("loops/<int:pk>/history/", loop_history_page, name="loop-history"),
     path("rubric/", rubric_page, name="rubric-page"),
 ]
@@ -80,7 +86,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", include("nested_admin.urls")),
     path("admin/", admin.site.urls),
-    path("accounts/login/", views.ThrottledLoginView.as_view(), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include(api_v1)),
     path("loops/<int:pk>/keeper-summary/print/", summary_views.keeper_summary_print, name="keeper-summary-print"),
@@ -91,7 +97,7 @@ urlpatterns = [
 ]
 
 if settings.BENCHMARK_ENDPOINTS:
-    from keeper import bench_views
+    from bench import views as bench_views
 
     urlpatterns += [
         path("bench/bare", bench_views.bare, name="bench-bare"),

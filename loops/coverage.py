@@ -1,4 +1,4 @@
-"""Coverage of a loop's plan (PRODUCT.md §3): which values and questions each assigned
+"""Coverage of a loop's plan (Product §3): which values and questions each assigned
 interviewer will assess, reads per value against the rubric's target, and the gaps.
 Pure functions over plain data; the caller gathers the rows."""
 

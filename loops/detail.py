@@ -1,4 +1,4 @@
-"""The loop detail of the API (PRODUCT.md §7.1), with its heavy part kept rendered.
+"""The loop detail of the API (Product §7.1), with its heavy part kept rendered.
 
 A loop's rounds, assignments, coverage and timeline change only through the services of
 ``loops.services``, and every one of them records a timeline event in the same transaction
@@ -17,11 +17,17 @@ from django.core.cache import cache
 from django.db import connection
 from rest_framework.renderers import JSONRenderer
 
+from keeper.ids import ID_MAX
 from keeper.lean import Joined
 from loops.models import Candidate, Loop, TimelineEvent
-from loops.selectors import LOOP_OWN_FIELDS, assignment_plans_attach, is_hiring_team, loop_detail_queryset
-from loops.serializers import ID_MAX, RoundSerializer, TimelineEventSerializer
-from loops.services import loop_coverage
+from loops.selectors import (
+    LOOP_OWN_FIELDS,
+    assignment_plans_attach,
+    is_hiring_team,
+    loop_coverage,
+    loop_detail_queryset,
+)
+from loops.serializers import RoundSerializer, TimelineEventSerializer
 
 # An upper bound only: a change always moves the mark. It bounds how long a renamed user's
 # old name can stay on a timeline that has had no event since.
@@ -89,7 +95,7 @@ def _rendered_part(loop_id: int, mark: int | None) -> bytes:
 
 def loop_detail_forget(*loop_ids: int) -> None:
     """Drop the kept rendering of these loops: for writes that change what the detail shows
-    without recording a timeline event (candidate data erased or anonymized, PRODUCT.md §3)."""
+    without recording a timeline event (candidate data erased or anonymized, Product §3)."""
     cache.delete_many([_key(loop_id) for loop_id in loop_ids])
 
 

@@ -1,4 +1,4 @@
-"""Candidates and the loops they go through (PRODUCT.md §3)."""
+"""Candidates and the loops they go through (Product §3)."""
 
 from datetime import date
 
@@ -202,7 +202,7 @@ tracked_links(Assignment.values_in_focus.through, model_name="AssignmentValueEve
 
 class TimelineEvent(models.Model):
     """Every change of a loop, its rounds and assignments, written in the same
-    transaction as the change (PRODUCT.md §3)."""
+    transaction as the change (Product §3)."""
 
     class Kind(models.TextChoices):
         LOOP_OPENED = "loop_opened", "Loop opened"

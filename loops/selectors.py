@@ -1,10 +1,12 @@
-"""Who may see which loops and candidates, and the reads that carry rules (PRODUCT.md §3, §7)."""
+"""Who may see which loops and candidates, and the reads that carry rules (Product §3, §7)."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.db.models import Exists, Prefetch, Q, QuerySet
 
-from keeper.roles import Role, has_role, in_hiring_team_role, is_admin
+from accounts.roles import Role, has_role, in_hiring_team_role, is_admin
+from loops.coverage import PlannedRead, coverage_compute
 from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
+from rubric.selectors import rubric_structure
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -116,6 +118,23 @@ def loop_detail_get(queryset: QuerySet[Loop], pk: int) -> Loop | None:
     """One loop with everything its detail shows, or None if ``queryset`` does not hold it."""
     loop = loop_detail_queryset(queryset).filter(pk=pk).first()
     return assignment_plans_attach(loop) if loop is not None else None
+
+
+def loop_coverage(loop: Loop) -> dict:
+    """The loop's coverage (Product §3), from a loop loaded by ``loop_detail_get``."""
+    structure = rubric_structure(loop.rubric)
+    plan = [
+        PlannedRead(
+            round_id=r.pk,
+            interviewer_id=a.interviewer_id,
+            value_slugs=tuple(a.value_slugs),
+            question_numbers=tuple(a.question_numbers),
+        )
+        for r in loop.rounds.all()
+        if r.status != Round.Status.SKIPPED
+        for a in r.assignments.all()
+    ]
+    return coverage_compute(structure, plan)
 
 
 def rounds_visible_to(user: User) -> QuerySet[Round]:

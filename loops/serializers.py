@@ -1,4 +1,4 @@
-"""Loop shapes (PRODUCT.md §7.1). Output serializers read prefetched rows only."""
+"""Loop shapes (Product §7.1). Output serializers read prefetched rows only."""
 
 from datetime import timedelta
 
@@ -9,7 +9,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from keeper.api import JSONInput, QueryInput
+from keeper.ids import ID_MAX
 from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
+from loops.selectors import loop_coverage
 from rubric.models import Rubric
 
 
@@ -171,8 +173,6 @@ class LoopDetailSerializer(LoopHeadSerializer):
 
     @extend_schema_field(CoverageSerializer)
     def get_coverage(self, obj: Loop) -> dict:
-        from loops.services import loop_coverage
-
         return loop_coverage(obj)
 
     @extend_schema_field(TimelineEventSerializer(many=True))
@@ -180,9 +180,6 @@ class LoopDetailSerializer(LoopHeadSerializer):
         if not self.context.get("sees_all_notes"):
             return []
         return TimelineEventSerializer(obj.timeline.all(), many=True).data
-
-
-ID_MAX = 2**63 - 1  # the largest id a database column holds; larger ones are a 400, not a 500
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -1,5 +1,5 @@
 """Every write to candidates, loops, rounds and assignments. Each service owns its
-transaction and records the timeline in it (PRODUCT.md §3)."""
+transaction and records the timeline in it (Product §3)."""
 
 from datetime import date, datetime, timedelta
 
@@ -7,10 +7,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.roles import Role, has_role
 from keeper.errors import Conflict, IllegalMove, Invalid
-from keeper.roles import Role, has_role
-from loops.coverage import PlannedRead, coverage_compute
 from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
+from loops.selectors import loop_coverage
 from rubric.models import Level, Question, Rubric, RubricValue
 from rubric.selectors import rubric_default, rubric_structure
 
@@ -224,23 +224,6 @@ def _top_level_neighbours(rounds: list[Round], step: Round) -> tuple[Round | Non
     earlier = [r for r in steps if r.order < step.order and r.scheduled_end]
     later = [r for r in steps if r.order > step.order and r.scheduled_start]
     return (earlier[-1] if earlier else None), (later[0] if later else None)
-
-
-def loop_coverage(loop: Loop) -> dict:
-    """The loop's coverage (PRODUCT.md §3), from a loop loaded by ``loops.selectors.loop_detail_get``."""
-    structure = rubric_structure(loop.rubric)
-    plan = [
-        PlannedRead(
-            round_id=r.pk,
-            interviewer_id=a.interviewer_id,
-            value_slugs=tuple(a.value_slugs),
-            question_numbers=tuple(a.question_numbers),
-        )
-        for r in loop.rounds.all()
-        if r.status != RS.SKIPPED
-        for a in r.assignments.all()
-    ]
-    return coverage_compute(structure, plan)
 
 
 @transaction.atomic

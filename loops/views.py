@@ -1,4 +1,4 @@
-"""Loop endpoints (PRODUCT.md §7). Each view authenticates, loads through the visible
+"""Loop endpoints (Product §7). Each view authenticates, loads through the visible
 queryset (unseen → 404), checks the action (not allowed → 403), validates, calls one service."""
 
 from django.http import Http404, HttpResponse

@@ -11,7 +11,7 @@ from rubric.services import rubric_delete_draft, rubric_new_draft, rubric_publis
 
 
 class DraftOnlyMixin:
-    """Edits and deletions only while the owning rubric version is a draft (PRODUCT.md §2)."""
+    """Edits and deletions only while the owning rubric version is a draft (Product §2)."""
 
     def _is_draft(self, obj) -> bool:
         if obj is None:

@@ -1,5 +1,5 @@
 """Many-to-many changes bypass ``Model.save``; this guard keeps a frozen
-rubric version frozen there too (PRODUCT.md §2)."""
+rubric version frozen there too (Product §2)."""
 
 from django.db.models.signals import m2m_changed
 

@@ -1,4 +1,4 @@
-"""The versioned rubric (PRODUCT.md §2). A published version is frozen: the guard
+"""The versioned rubric (Product §2). A published version is frozen: the guard
 in ``FrozenWhenPublished`` refuses saves and deletes through the ORM, and
 ``rubric.guards`` refuses many-to-many changes."""
 
@@ -27,10 +27,13 @@ class Rubric(models.Model):
     description = models.TextField(blank=True)
     window_min_weeks = models.PositiveSmallIntegerField(default=6)
     window_max_weeks = models.PositiveSmallIntegerField(default=10)
+    # Product §3: the coverage target.
     reads_per_value = models.PositiveSmallIntegerField(
-        default=2, help_text="Target of independent reads per value across a loop (PRODUCT.md §3)."
+        default=2,
+        help_text="How many different interviewers should rate each value in a loop; the loop warns, "
+        "before the director round is scheduled, about every value below this target.",
     )
-    # The Keeper bar (PRODUCT.md §5): thresholds the summary applies, tunable per version.
+    # The Keeper bar (Product §5): thresholds the summary applies, tunable per version.
     bar_strong_mean = models.DecimalField(
         max_digits=3,
         decimal_places=2,
@@ -74,7 +77,7 @@ class Rubric(models.Model):
         ordering = ["slug", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["slug", "version"], name="rubric_unique_slug_version"),
-            # Exactly one default per rubric line: the published version (PRODUCT.md §2).
+            # Exactly one default per rubric line: the published version (Product §2).
             models.UniqueConstraint(
                 fields=["slug"], condition=Q(status="published"), name="rubric_one_published_per_slug"
             ),
@@ -206,9 +209,10 @@ class RubricRound(FrozenWhenPublished):
     block_min_days = models.PositiveSmallIntegerField(null=True, blank=True)
     block_max_days = models.PositiveSmallIntegerField(null=True, blank=True)
     values_in_focus = models.ManyToManyField(RubricValue, blank=True, related_name="rounds_in_focus")
+    # Product §5: the director's round.
     is_decision_round = models.BooleanField(
         default=False,
-        help_text="The final round, run by a director, whose Keeper Test decision closes the loop (PRODUCT.md §5).",
+        help_text="The final round, run by a director, whose Keeper Test decision closes the loop.",
     )
     # Product §4: deadlines in two stages, counted from the end of the interview.
     ratings_due_hours = models.PositiveSmallIntegerField(null=True, blank=True, default=1)

@@ -10,4 +10,4 @@ from rubric.models import Rubric
 def rubric_page(request):
     """The published rubric, read-only, for everyone signed in."""
     rubric = Rubric.objects.published().with_contents().order_by("slug").first()
-    return render(request, "pages/rubric.html", {"nav": "rubric", "rubric": rubric})
+    return render(request, "rubric/rubric.html", {"nav": "rubric", "rubric": rubric})

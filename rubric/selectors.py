@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
+from accounts.roles import is_admin
 from keeper.errors import Invalid
-from keeper.roles import is_admin
 from rubric.models import Rubric
 
 
@@ -22,7 +22,7 @@ def rubrics_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Rubri
 
 
 def rubric_default(slug: str | None = None) -> Rubric:
-    """The published version new loops get (PRODUCT.md §2). Raises Invalid when none is published."""
+    """The published version new loops get (Product §2). Raises Invalid when none is published."""
     published = Rubric.objects.published().order_by("-published_at", "-pk")
     if slug:
         published = published.filter(slug=slug)
@@ -193,7 +193,7 @@ class RubricStructure:
 
 
 def rubric_structure(rubric: Rubric) -> RubricStructure:
-    """The structure of ``rubric``. Frozen versions never change (PRODUCT.md §2), so theirs
+    """The structure of ``rubric``. Frozen versions never change (Product §2), so theirs
     is kept in memory; the key carries ``published_at`` so a reused id never hits a stale entry."""
     if rubric.status == Rubric.Status.DRAFT:
         return _structure_from_db(rubric.pk)

@@ -1,4 +1,4 @@
-"""Rubric output shapes (PRODUCT.md §7.1). Read-only; every nested list comes
+"""Rubric output shapes (Product §7.1). Read-only; every nested list comes
 from ``Rubric.objects.with_contents()`` so no serializer queries per row."""
 
 from drf_spectacular.utils import extend_schema_field

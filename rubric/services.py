@@ -68,7 +68,7 @@ def _maybe_publish(rubric: Rubric, outcome: str, publish: bool) -> LoadResult:
 
 @transaction.atomic
 def rubric_new_draft(*, rubric: Rubric) -> Rubric:
-    """A full copy of ``rubric`` as the next draft version of its slug (PRODUCT.md §2)."""
+    """A full copy of ``rubric`` as the next draft version of its slug (Product §2)."""
     latest = Rubric.objects.filter(slug=rubric.slug).aggregate(latest=Max("version"))["latest"]
     return _rubric_create(rubric_to_spec(rubric), version=latest + 1, based_on=rubric)
 

@@ -1,5 +1,5 @@
 """Scorecards in the Django admin: submitted ones only (drafts belong to their author,
-PRODUCT.md §4), read-only, with every revision shown. Corrections are amendments."""
+Product §4), read-only, with every revision shown. Corrections are amendments."""
 
 from django.contrib import admin
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from keeper.services import user_upsert
+from accounts.services import user_upsert
 from loops.models import Candidate, Loop
 from loops.services import loop_open, round_outcome_record, round_schedule
 from rubric.selectors import rubric_default

@@ -1,5 +1,5 @@
 """The interview kit of a scorecard, read from the loop's pinned rubric version so the
-anchors and guidance an interviewer sees never change under a running loop (PRODUCT.md §2)."""
+anchors and guidance an interviewer sees never change under a running loop (Product §2)."""
 
 from rubric.models import FailureMode, Question
 from scorecards.models import Scorecard

@@ -1,4 +1,4 @@
-"""Interviewer scorecards (PRODUCT.md §4).
+"""Interviewer scorecards (Product §4).
 
 A scorecard's content lives in revisions. While the scorecard is a draft its one
 revision is the working copy; submitting seals it; an amendment is a new revision
@@ -79,7 +79,7 @@ class Scorecard(models.Model):
         return self.status == self.Status.SUBMITTED
 
     def deadline(self, now) -> tuple:
-        """(due_at, overdue): the next deadline not yet met, None once submitted (PRODUCT.md §4, §7.1).
+        """(due_at, overdue): the next deadline not yet met, None once submitted (Product §4, §7.1).
         Ratings and recommendation are due first, the written evidence later."""
         if self.is_submitted:
             return None, False
@@ -192,7 +192,7 @@ class RedFlag(models.Model):
 
 class Exposure(models.Model):
     """The first time a person read another interviewer's scorecard, or the loop summary
-    (PRODUCT.md §4): amendments made after it are marked."""
+    (Product §4): amendments made after it are marked."""
 
     class Kind(models.TextChoices):
         SCORECARD = "scorecard", "Another interviewer's scorecard"
@@ -224,7 +224,7 @@ class KeeperSummary(models.Model):
 
     Never stale: every submit or amendment bumps ``wanted`` in its own transaction; a stored
     text is served only while ``computed_for`` (the ``wanted`` read before the scorecards
-    were) still equals it, and recomputed first otherwise (PRODUCT.md §5, §6)."""
+    were) still equals it, and recomputed first otherwise (Product §5, §6)."""
 
     loop = models.OneToOneField("loops.Loop", on_delete=models.CASCADE, related_name="keeper_summary")
     wanted = models.PositiveIntegerField(default=1)
@@ -246,7 +246,7 @@ class KeeperSummary(models.Model):
 
 @tracked()
 class KeeperDecision(models.Model):
-    """The director's Keeper Test decision (PRODUCT.md §5), with the summary it was made on."""
+    """The director's Keeper Test decision (Product §5), with the summary it was made on."""
 
     class Decision(models.TextChoices):
         KEEP = "keep", "Keep: we would fight to keep this person"
@@ -271,7 +271,7 @@ class KeeperDecision(models.Model):
 
 class Reminder(models.Model):
     """One reminder sent: the row is claimed in the same transaction as the email, so no
-    scorecard is reminded twice for one stage on one day, whoever runs the sweep (PRODUCT.md §6)."""
+    scorecard is reminded twice for one stage on one day, whoever runs the sweep (Product §6)."""
 
     class Stage(models.TextChoices):
         RATINGS = "ratings", "Ratings and recommendation overdue"

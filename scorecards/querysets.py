@@ -20,7 +20,10 @@ class ScorecardQuerySet(models.QuerySet):
         )
 
     def for_writing(self):
-        """What a save needs to validate and answer: the plan, not the current rows."""
+        """The scorecard's current revision, round, loop rubric and assignment plan, without the
+        revision's rows: the base of ``with_ratings``. A save or submit reads its own scorecard
+        through ``own_scorecard_for_writing``; this only serves its refusal, to tell a 403
+        (a card the caller sees) from a 404."""
         return self.select_related(
             "current_revision", "round__rubric_round", "assignment", "loop__rubric"
         ).prefetch_related(

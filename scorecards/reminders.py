@@ -1,6 +1,6 @@
-"""Chasing overdue scorecards and the hiring managers' daily digest (PRODUCT.md §6).
+"""Chasing overdue scorecards and the hiring managers' daily digest (Product §6).
 
-Each send claims a unique row and writes its email to the outbox (``keeper.mail``) in one
+Each send claims a unique row and writes its email to the outbox (``mail.services``) in one
 transaction, so a sweep run twice, by beat and by an operator at once, or redelivered after
 a worker was killed mid-task, sends nothing twice and loses nothing."""
 
@@ -13,16 +13,16 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from keeper.mail import email_enqueue
-from keeper.roles import Role
+from accounts.roles import Role
 from loops.models import Loop, Round
+from mail.services import email_enqueue
 from scorecards.models import DigestSent, Reminder, Scorecard
 
 User = get_user_model()
 
 
 def overdue_scorecards(now: datetime) -> QuerySet[Scorecard]:
-    """Drafts of open loops with a passed deadline that is not met: one indexed query (PRODUCT.md §4).
+    """Drafts of open loops with a passed deadline that is not met: one indexed query (Product §4).
     A closed loop, or a skipped round, needs no more evidence."""
     return (
         Scorecard.objects.drafts()

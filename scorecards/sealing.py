@@ -1,4 +1,4 @@
-"""Sealed scorecards, enforced by PostgreSQL itself (PRODUCT.md §4: submitted scorecards are
+"""Sealed scorecards, enforced by PostgreSQL itself (Product §4: submitted scorecards are
 immutable; issue #11). A raw ``UPDATE`` or ``DELETE`` is refused like an ORM one.
 
 What is sealed: a submitted scorecard, and every revision up to the one it points at, with

@@ -1,4 +1,4 @@
-"""Who may read which scorecard (PRODUCT.md §4: independent scoring)."""
+"""Who may read which scorecard (Product §4: independent scoring)."""
 
 import json
 from functools import lru_cache
@@ -6,10 +6,10 @@ from functools import lru_cache
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
+from keeper.ids import ID_MAX
 from keeper.lean import from_db
 from loops.models import Loop
 from loops.selectors import LOOP_OWN_FIELDS, is_hiring_team, loops_led_by
-from loops.serializers import ID_MAX
 from scorecards.models import Exposure, Scorecard
 
 User = AbstractBaseUser | AnonymousUser
@@ -17,7 +17,7 @@ User = AbstractBaseUser | AnonymousUser
 
 def loops_unlocked_for(user: User) -> QuerySet:
     """Loops where the user has submitted every scorecard of their own: only then do they
-    read their colleagues' (PRODUCT.md §4, independent scoring)."""
+    read their colleagues' (Product §4, independent scoring)."""
     mine = Scorecard.objects.filter(interviewer=user)
     return mine.submitted().exclude(loop__in=mine.drafts().values("loop")).values("loop")
 
@@ -25,8 +25,8 @@ def loops_unlocked_for(user: User) -> QuerySet:
 def loops_read_in_full_by(user: User) -> QuerySet:
     """Loops whose submitted scorecards and summary the user reads as one of its leads: the
     hiring manager, recruiter, directors and admins. Someone who also interviews on the loop
-    waits like any interviewer until their own card is in (PRODUCT.md §4), except a director's
-    open card on the decision round: the final round is the one the summary informs (§5)."""
+    waits like any interviewer until their own card is in (Product §4), except a director's
+    open card on the decision round: the final round is the one the summary informs (Product §5)."""
     open_own_cards = (
         Scorecard.objects.drafts()
         .filter(interviewer=user)
@@ -76,7 +76,7 @@ def exposure_first_at(*, user: User, loop_id: int):
 
 def loops_with_summary_for(user: User) -> QuerySet:
     """Loops whose Keeper summary the user reads: the hiring team's, and an interviewer's
-    once all their own scorecards there are submitted (PRODUCT.md §5, §7)."""
+    once all their own scorecards there are submitted (Product §5, §7)."""
     if not user.is_authenticated:
         return Loop.objects.none()
     return Loop.objects.filter(Q(pk__in=loops_read_in_full_by(user).values("pk")) | Q(pk__in=loops_unlocked_for(user)))

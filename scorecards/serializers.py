@@ -1,12 +1,12 @@
-"""Scorecard shapes (PRODUCT.md §7, §7.1). Output reads prefetched rows only."""
+"""Scorecard shapes (Product §7, §7.1). Output reads prefetched rows only."""
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from keeper.api import JSONInput, QueryInput
+from keeper.ids import ID_MAX
 from keeper.lean import related
-from loops.serializers import ID_MAX
 from rubric.selectors import rubric_structure
 from scorecards.models import KeeperSignal, Recommendation, Scorecard, ScorecardRevision
 
@@ -300,7 +300,7 @@ class KitFailureModeSerializer(serializers.Serializer):
 
 
 class KitSerializer(serializers.Serializer):
-    """The interview kit (PRODUCT.md §1): what the interviewer needs, from the loop's pinned rubric."""
+    """The interview kit (Product §1): what the interviewer needs, from the loop's pinned rubric."""
 
     round = serializers.DictField()
     values = KitValueSerializer(many=True)
@@ -344,7 +344,7 @@ class SummaryValueSerializer(serializers.Serializer):
 
 
 class KeeperSummarySerializer(serializers.Serializer):
-    """Documents the summary's shape (PRODUCT.md §7.1) for the OpenAPI schema."""
+    """Documents the summary's shape (Product §7.1) for the OpenAPI schema."""
 
     loop = serializers.IntegerField()
     rubric_version = serializers.IntegerField()

@@ -1,29 +1,32 @@
 """Every write to scorecards: opening one on assignment, draft saves, submission,
-amendments, and the record of exposure (PRODUCT.md §4)."""
+amendments, the record of exposure (Product §4), and the director's decision (Product §5)."""
 
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractUser
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from accounts.roles import Role, has_role, is_admin
 from keeper.collections import repeated
-from keeper.errors import Conflict, Frozen, Incomplete, Invalid, StaleVersion
+from keeper.errors import Conflict, Frozen, IllegalMove, Incomplete, Invalid, StaleVersion
 from keeper.lean import CLAIMED, from_db, related, rows_update_sql, update_sql, update_where, updates_if_claimed
-from keeper.roles import is_admin
 from loops import services as loop_services
-from loops.models import Assignment, Round, TimelineEvent
+from loops.models import Assignment, Loop, Round, TimelineEvent
 from rubric.models import FailureMode
 from rubric.selectors import rubric_structure
 from scorecards.models import (
     CriterionRating,
     Exposure,
+    KeeperDecision,
     RedFlag,
     Scorecard,
     ScorecardRevision,
     ValueRating,
 )
 from scorecards.selectors import exposure_first_at
+from scorecards.summary_store import keeper_summary_get, summary_mark_stale
+from scorecards.tasks import keeper_summary_refresh_task
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def interviewer_assign(
     notes: str = "",
 ) -> Assignment:
     """Assign an interviewer (``loops.services.assignment_create``) and open their draft
-    scorecard, in one transaction (PRODUCT.md §3)."""
+    scorecard, in one transaction (Product §3)."""
     assignment = loop_services.assignment_create(
         round=round, interviewer=interviewer, by=by, questions=questions, values_in_focus=values_in_focus, notes=notes
     )
@@ -225,7 +228,7 @@ def content_problems(scorecard: Scorecard, content: ScorecardContent) -> dict[st
 
 
 def completeness_problems(scorecard: Scorecard, revision: ScorecardRevision) -> list[dict[str, str]]:
-    """Every reason the revision cannot be sealed, all at once (PRODUCT.md §4, §7.1)."""
+    """Every reason the revision cannot be sealed, all at once (Product §4, §7.1)."""
     focus, _, failure_modes = _plan(scorecard)
     structure = rubric_structure(scorecard.loop.rubric)
     ratings = {structure.values_by_id[r.value_id].slug: r for r in related(revision, "value_ratings")}
@@ -424,7 +427,7 @@ def scorecard_save_draft(
     *, scorecard: Scorecard, author: AbstractUser, version: int, content: ScorecardContent
 ) -> Scorecard:
     """Save a draft if ``version`` is still current: a conditional update, so of any number of
-    saves at one version exactly one wins (PRODUCT.md §4). Raises Invalid (nothing written),
+    saves at one version exactly one wins (Product §4). Raises Invalid (nothing written),
     StaleVersion, or Frozen."""
     if problems := content_problems(scorecard, content):
         raise Invalid("The scorecard has invalid entries.", errors=problems)
@@ -470,7 +473,7 @@ def scorecard_submit(*, scorecard: Scorecard, by: AbstractUser, version: int | N
 
     The content checked is the content sealed: the seal is a conditional update on the version
     the check read, so a save in between makes it refuse instead of sealing unchecked text, and
-    of any number of submits exactly one wins (PRODUCT.md §4). Without an explicit ``version``
+    of any number of submits exactly one wins (Product §4). Without an explicit ``version``
     the caller means "what is there now": a ``scorecard`` read before a save is read again."""
     if scorecard.is_submitted:
         raise Frozen("This scorecard is already submitted.", status="submitted")
@@ -522,9 +525,6 @@ def _round_name(scorecard: Scorecard) -> str:
 def _refresh_summary_after_commit(loop_id: int) -> None:
     """Product §6: the summary is refreshed when a scorecard is submitted or amended. It is
     marked stale in this transaction, so no read can be served the old one meanwhile."""
-    from scorecards.keeper import summary_mark_stale
-    from scorecards.tasks import keeper_summary_refresh_task
-
     summary_mark_stale(loop_id=loop_id)
     transaction.on_commit(lambda: keeper_summary_refresh_task.delay(loop_id))
 
@@ -618,7 +618,7 @@ def summary_exposure_record(*, user: AbstractUser, loop_id: int, known_interview
 
 
 def exposure_record(*, user: AbstractUser, scorecards: list[Scorecard]) -> None:
-    """Note the first read of a colleague's scorecard in each loop (PRODUCT.md §4).
+    """Note the first read of a colleague's scorecard in each loop (Product §4).
     At most one query; later reads are ignored by the unique constraint."""
     first_per_loop = {}
     for scorecard in scorecards:
@@ -632,3 +632,59 @@ def exposure_record(*, user: AbstractUser, scorecards: list[Scorecard]) -> None:
             ],
             ignore_conflicts=True,
         )
+
+
+@transaction.atomic
+def keeper_decision_record(
+    *, loop: Loop, by: AbstractUser, decision: str, rationale: str, answers: dict[str, str] | None = None
+) -> KeeperDecision:
+    """Record the director's decision on the summary as it stands, freeze a copy of it, and
+    close the loop as hired or rejected. Keeping someone the bar does not clear needs an
+    answer to every unmet check. Raises Invalid, IllegalMove, or Conflict if already decided."""
+    loop = Loop.objects.select_for_update().select_related("rubric").get(pk=loop.pk)
+    if not has_role(by, Role.DIRECTOR):
+        raise Invalid("Directors decide.", errors={"non_field_errors": ["Only a director records the decision."]})
+    if KeeperDecision.objects.filter(loop=loop).exists():
+        raise Conflict("The Keeper Test decision for this loop is already recorded.")
+    if loop.status != Loop.Status.ACTIVE:
+        raise IllegalMove(f"The loop is {loop.get_status_display().lower()}.", status=loop.status)
+    problems: dict[str, list[str]] = {}
+    if not rationale.strip():
+        problems["rationale"] = ["Give the rationale for the decision."]
+    summary = keeper_summary_get(loop)
+    answers = {code: text.strip() for code, text in (answers or {}).items()}
+    unmet = [c for c in summary["verdict"]["checks"] if not c["met"]]
+    if decision == KeeperDecision.Decision.KEEP and unmet:
+        missing = [c for c in unmet if not answers.get(c["code"])]
+        if missing:
+            problems["answers"] = [f"Answer {c['code']!r}: {c['detail']}" for c in missing]
+    unknown = sorted(set(answers) - {c["code"] for c in unmet})
+    if unknown:
+        problems.setdefault("answers", []).extend(
+            f"{code!r} is not an unmet check of this summary." for code in unknown
+        )
+    if problems:
+        raise Invalid("The decision cannot be recorded.", errors=problems)
+    try:
+        with transaction.atomic():
+            record = KeeperDecision.objects.create(
+                loop=loop,
+                decision=decision,
+                rationale=rationale.strip(),
+                answers=answers,
+                summary_snapshot=summary,
+                by=by,
+            )
+    except IntegrityError:
+        raise Conflict("The Keeper Test decision for this loop is already recorded.") from None
+    label = KeeperDecision.Decision(decision).label
+    loop_services.timeline_record(
+        loop_id=loop.pk,
+        actor=by,
+        kind=TimelineEvent.Kind.DECISION_RECORDED,
+        detail=f"Keeper Test decision: {label}. Verdict {'met' if summary['verdict']['met'] else 'not met'}.",
+        data={"decision": decision, "verdict_met": summary["verdict"]["met"]},
+    )
+    target = Loop.Status.HIRED if decision == KeeperDecision.Decision.KEEP else Loop.Status.REJECTED
+    loop_services.loop_move(loop=loop, to=target, by=by, reason=f"Keeper Test decision: {label}.")
+    return record

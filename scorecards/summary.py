@@ -1,9 +1,9 @@
-"""The Keeper Test summary (PRODUCT.md §5): pure functions over plain data.
+"""The Keeper Test summary (Product §5): pure functions over plain data.
 
-Nothing here touches the database or HTTP; ``scorecards.summary_data`` gathers the rows
-and ``summary_compute`` turns them into the summary, so every figure can be tested and
-explained on hand-built data. The verdict is a rule applied to numbers, never an average
-of opinions, and the rule's thresholds are the rubric version's Keeper bar."""
+Nothing here touches the database or HTTP; ``scorecards.summary_store.summary_input``
+gathers the rows and ``summary_compute`` turns them into the summary, so every figure can be
+tested and explained on hand-built data. The verdict is a rule applied to numbers, never an
+average of opinions, and the rule's thresholds are the rubric version's Keeper bar."""
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -347,7 +347,7 @@ def rule_text(bar: KeeperBar) -> str:
 
 
 def summary_compute(data: SummaryInput) -> dict:
-    """The summary of PRODUCT.md §5 and §7.1, less the parts that depend on today
+    """The summary of Product §5 and §7.1, less the parts that depend on today
     (timeline) or on later writes (decision), which the caller adds."""
     table = value_table(data)
     return {

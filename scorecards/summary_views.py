@@ -16,12 +16,12 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from keeper.roles import Role, has_role
+from accounts.roles import Role, has_role
 from loops.models import Loop
-from scorecards.keeper import keeper_decision_record, summary_response_text
 from scorecards.selectors import loops_with_summary_for, reads_summary, summary_loop_read
 from scorecards.serializers import DecisionInput, DecisionSerializer, KeeperSummarySerializer
-from scorecards.services import summary_exposure_record
+from scorecards.services import keeper_decision_record, summary_exposure_record
+from scorecards.summary_store import summary_response_text
 
 CSV_COLUMNS = [
     "value",
@@ -119,7 +119,7 @@ class KeeperDecisionView(APIView):
     @extend_schema(request=DecisionInput, responses={201: DecisionSerializer})
     def post(self, request, pk: int):
         # Product §5: the decision is taken on the summary, so who may not read the summary yet
-        # (a director whose own card is open, §4) may not decide, nor learn its verdict by trying.
+        # (a director whose own card is open, Product §4) may not decide, nor learn its verdict by trying.
         loop = loops_with_summary_for(request.user).filter(pk=pk).first()
         if loop is None:
             raise NotFound()

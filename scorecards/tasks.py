@@ -1,4 +1,4 @@
-"""Background work (PRODUCT.md §6). Tasks take ids, call one service and return a small
+"""Background work (Product §6). Tasks take ids, call one service and return a small
 result; idempotency lives in the services, so ``acks_late`` redelivery is safe."""
 
 from datetime import datetime
@@ -6,9 +6,10 @@ from datetime import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from keeper.tasks import RETRY, outbox_deliver_task
-from scorecards.keeper import keeper_summary_refresh
+from keeper.tasks import RETRY
+from mail.tasks import outbox_deliver_task
 from scorecards.reminders import digest_recipients, hiring_manager_digest, reminders_due, scorecard_remind
+from scorecards.summary_store import keeper_summary_refresh
 
 
 def _moment(as_of: str | None) -> datetime:

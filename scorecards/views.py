@@ -1,4 +1,4 @@
-"""Scorecard endpoints (PRODUCT.md §7). Every read goes through ``scorecards_visible_to``."""
+"""Scorecard endpoints (Product §7). Every read goes through ``scorecards_visible_to``."""
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from keeper.services import roles_ensure
+from accounts.services import roles_ensure
 from loops.models import Assignment, Candidate, Loop, Round
 from loops.services import loop_open
 from rubric.selectors import rubric_structure

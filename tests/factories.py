@@ -2,7 +2,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from keeper.services import roles_ensure
+from accounts.services import roles_ensure
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 

@@ -81,7 +81,7 @@ def prepared_statements() -> set[str]:
 def test_the_token_check_runs_as_a_prepared_statement_outside_a_write(alice):
     from rest_framework.authtoken.models import Token
 
-    from keeper.auth import TokenAuthentication
+    from accounts.auth import TokenAuthentication
 
     key = Token.objects.create(user=alice).key
     for _ in range(6):  # psycopg prepares a statement from its fifth run on a connection
@@ -99,7 +99,7 @@ def test_inside_a_writes_history_context_the_reads_are_still_prepared(alice):
     import pgtrigger
     from rest_framework.authtoken.models import Token
 
-    from keeper.auth import TokenAuthentication
+    from accounts.auth import TokenAuthentication
     from keeper.history import history_context
 
     key = Token.objects.create(user=alice).key

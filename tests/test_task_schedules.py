@@ -12,10 +12,10 @@ from django.conf import settings
 
 from keeper.celery import KeeperTask, ScheduleBeyondVisibility
 from keeper.celery import app as celery_app
-from keeper.tasks import outbox_deliver_task
+from mail.tasks import outbox_deliver_task
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("keeper", "rubric", "loops", "scorecards")
+APPS = ("keeper", "accounts", "mail", "rubric", "loops", "scorecards", "audit")
 
 
 def visibility_timeout() -> int:

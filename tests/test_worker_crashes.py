@@ -11,7 +11,7 @@ worker's task returns to the queue once the broker's visibility timeout passes, 
 process's task is handed straight back (task_reject_on_worker_lost). The rerun finds its claim
 either rolled back with the kill (so it sends now) or committed with its email (so it sends
 nothing), because the Reminder row and the outbox email commit in one transaction
-(keeper.mail). The outbox is then delivered to Django's file-based mail backend and every
+(mail.services). The outbox is then delivered to Django's file-based mail backend and every
 email is read back from disk."""
 
 import base64
@@ -24,8 +24,8 @@ import pytest
 import redis
 from django.conf import settings
 
-from keeper.models import OutgoingEmail
-from keeper.tasks import outbox_deliver_task
+from mail.models import OutgoingEmail
+from mail.tasks import outbox_deliver_task
 from scorecards.models import Reminder
 from scorecards.tasks import reminders_sweep_task
 from tests.bulk import bulk_overdue_drafts

@@ -1,5 +1,5 @@
 """A real Celery worker against the real Redis broker and PostgreSQL: a scorecard submitted
-through the API is summarised by the worker (PRODUCT.md §6). In CI this fails, never skips,
+through the API is summarised by the worker (Product §6). In CI this fails, never skips,
 when Redis or PostgreSQL is missing."""
 
 import pytest

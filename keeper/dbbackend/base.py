@@ -46,7 +46,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def prepared_cursor(self):
         """A cursor for SELECT statements that PostgreSQL keeps prepared: psycopg binds parameters
         on the server and, from a statement's ``prepare_threshold``-th run on a connection, skips
-        parsing and planning it. For the hand-written reads every request makes (keeper.auth,
+        parsing and planning it. For the hand-written reads every request makes (accounts.auth,
         keeper.lean), whose planning cost as much as running them (issue #9). Django's cursor
         wrapper is kept, so query logging and counting see them.
 

@@ -1,5 +1,5 @@
 """Erasure on request (``manage.py erase_candidate`` and the admin action), the data export
-(``manage.py export_candidate``) and the admin's read-only history (issue #11, PRODUCT.md §9)."""
+(``manage.py export_candidate``) and the admin's read-only history (issue #11, Product §9)."""
 
 import io
 import json

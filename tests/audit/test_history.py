@@ -1,5 +1,5 @@
 """The database records every change with who made it and from where (issue #11), and the
-loop's history is read by its hiring team without breaking independent scoring (§4)."""
+loop's history is read by its hiring team without breaking independent scoring (Product §4)."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""Retention, erasure on request and export (issue #11, PRODUCT.md §3, §9)."""
+"""Retention, erasure on request and export (issue #11, Product §3, §9)."""
 
 from datetime import timedelta
 
@@ -11,10 +11,10 @@ from django.utils import timezone
 from audit.models import Erasure
 from audit.services import REMOVED, candidates_due_for_anonymization, retention_sweep
 from audit.tasks import retention_sweep_task
-from keeper.mail import email_enqueue
-from keeper.models import OutgoingEmail
 from loops.models import Candidate, Loop, TimelineEvent
 from loops.services import loop_move, loop_open
+from mail.models import OutgoingEmail
+from mail.services import email_enqueue
 from scorecards.models import ScorecardRevision, ValueRating
 from tests.conftest import assign, at, complete_body, round_of, submit_complete
 from tests.factories import CandidateFactory
@@ -198,7 +198,7 @@ def test_retention_leaves_no_trace_of_the_candidate_anywhere_and_keeps_the_numbe
     active = kept_candidate("Keepk7active", hana, bob, status=None)
     with time_machine.travel(start + timedelta(days=DAYS - 3), tick=False):
         recent = kept_candidate("Keepk7recent", hana, bob, status=Loop.Status.WITHDRAWN)
-    # Reminders and digests quote the candidate in the emails the outbox keeps (keeper.mail): one
+    # Reminders and digests quote the candidate in the emails the outbox keeps (mail.services): one
     # in the words a digest uses, beside another candidate's line that must stay as it is.
     email_enqueue(
         key="digest:canary",
@@ -208,7 +208,7 @@ def test_retention_leaves_no_trace_of_the_candidate_anywhere_and_keeps_the_numbe
     )
     before = places_holding(MARK)
     figures = org_figures()
-    assert ("keeper_outgoingemail", "body") in before
+    assert ("mail_outgoingemail", "body") in before
     assert ("loops_candidate", "name") in before
     assert {"scorecards_valueratingevent", "scorecards_keeperdecision", "loops_timelineevent"} <= {t for t, _ in before}
     assert ("django_admin_log", "object_repr") in before

@@ -1,4 +1,4 @@
-"""A submitted scorecard stays as it was even against a direct database write (PRODUCT.md §4,
+"""A submitted scorecard stays as it was even against a direct database write (Product §4,
 issue #11): PostgreSQL refuses the UPDATE or DELETE, while drafts and amendments still work."""
 
 import pytest

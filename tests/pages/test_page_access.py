@@ -1,4 +1,4 @@
-"""Pages show only what PRODUCT.md §4 lets each person see, through the API's querysets."""
+"""Pages show only what Product §4 lets each person see, through the API's querysets."""
 
 import pytest
 
@@ -181,3 +181,28 @@ def test_the_loop_page_costs_the_same_for_one_or_many_assignments(client, hana, 
     curiosity = next(row for row in response.context["matrix"] if row["value"].slug == "curiosity")
     assert curiosity["cells"] == [1, 0, 1, 1, 1, 0]
     assert (curiosity["reads"], curiosity["target"]) == (4, 2)
+
+
+def test_the_loop_page_loads_who_said_what_from_the_scorecards_app(
+    client, alice, loop, draft_scorecard, bobs_scorecard
+):
+    from scorecards.models import Exposure
+
+    submit_complete(bobs_scorecard)
+    client.force_login(alice)
+    waiting = client.get(f"/loops/{loop.pk}/scorecards/", HTTP_HX_REQUEST="true")
+    submit_complete(draft_scorecard)
+
+    page = client.get(f"/loops/{loop.pk}/")
+    exposed_by_the_page = Exposure.objects.filter(user=alice).exists()
+    fragment = client.get(f"/loops/{loop.pk}/scorecards/", HTTP_HX_REQUEST="true")
+    whole = client.get(f"/loops/{loop.pk}/scorecards/")
+
+    assert (waiting.context["cards"], waiting.context["summary_visible"]) == ([], False)
+    assert f'hx-get="/loops/{loop.pk}/scorecards/"'.encode() in page.content
+    assert not exposed_by_the_page
+    assert {card.pk for card in fragment.context["cards"]} == {draft_scorecard.pk, bobs_scorecard.pk}
+    assert b'<div id="summary-link" hx-swap-oob="true">' in fragment.content
+    assert b"<html" not in fragment.content
+    assert b"<html" in whole.content
+    assert Exposure.objects.get(user=alice).scorecard == bobs_scorecard

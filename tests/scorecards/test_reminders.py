@@ -1,4 +1,4 @@
-"""Deadlines chased with frozen time (PRODUCT.md §4, §6): every edge, escalation, and no double sends."""
+"""Deadlines chased with frozen time (Product §4, §6): every edge, escalation, and no double sends."""
 
 from datetime import UTC, datetime
 from io import StringIO

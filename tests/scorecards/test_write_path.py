@@ -1,4 +1,4 @@
-"""The lean write path of issue #9: a save or a submit reads its scorecard in two plain queries,
+"""The lean write path of issue #9: a save or a submit reads its scorecard in one plain query,
 writes only the rows that changed, and builds its answer without the serializer. Each part is
 held equal to the general path it replaces, in every state a scorecard goes through."""
 
@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from keeper.errors import Frozen, StaleVersion
-from loops.serializers import ID_MAX
+from keeper.ids import ID_MAX
 from scorecards.models import CriterionRating, RedFlag, Scorecard, ValueRating
 from scorecards.selectors import own_scorecard_for_writing
 from scorecards.serializers import ScorecardSerializer, scorecard_payload
@@ -217,7 +217,8 @@ def test_the_lean_answer_reads_times_in_the_current_time_zone(loop, alice, froze
 def test_the_summary_read_answers_as_the_orm_read_does(api, loop, alice, bob, hana, dora):
     """The summary endpoint's one-statement read gives the same answer as the ORM's loop with
     its summary and decision, before and after the decision (whose author's name it carries)."""
-    from scorecards.keeper import keeper_decision_record, keeper_summary_get
+    from scorecards.services import keeper_decision_record
+    from scorecards.summary_store import keeper_summary_get
 
     for slug, person in (("coding", alice), ("system-design", bob), ("director-final", dora)):
         submit_complete(assign(loop, slug, person))

@@ -1,4 +1,4 @@
-"""Nobody reads what they may not (PRODUCT.md §4, §7): every route of the API and the web pages,
+"""Nobody reads what they may not (Product §4, §7): every route of the API and the web pages,
 found by walking the URL configuration, is called with every method by every role on objects
 in every relation to the caller, and each answer is held against a table written by hand.
 
@@ -144,7 +144,7 @@ admin           302   302        302  302      404
 outsider        404   404        404  404      404
 anonymous       302   302        302  302      302
 """)
-# The summary waits for the reader's own cards, leads' included (§4); admins have none.
+# The summary waits for the reader's own cards, leads' included (Product §4); admins have none.
 SUMMARY_READ = table("""
                 open  submitted  led  foreign  missing
 interviewer     404   200        404  404      404
@@ -155,7 +155,7 @@ admin           200   200        200  200      404
 outsider        404   404        404  404      404
 anonymous       401   401        401  401      401
 """)
-# A decision is taken on the summary (§5): who may not read it may not learn its verdict by deciding.
+# A decision is taken on the summary (Product §5): who may not read it may not learn its verdict by deciding.
 DECISION = table("""
                 open  submitted  led  foreign  missing
 interviewer     404   403        404  404      404
@@ -400,6 +400,8 @@ ROWS = [
     Row("scorecards/<int:pk>/", "/scorecards/{card}/", "card", reads(signed_out(CARD_READ, 302))),
     Row("scorecards/<int:pk>/amend/", "/scorecards/{card}/amend/", "card", {"POST": (CARD_AMEND_PAGE, AMEND_FORM)}),
     Row("loops/<int:pk>/", "/loops/{loop}/", "loop", reads(signed_out(LOOP_READ, 302))),
+    # The loop page's "Who said what", served by the scorecards app: only the cards the reader may read.
+    Row("loops/<int:pk>/scorecards/", "/loops/{loop}/scorecards/", "loop", reads(signed_out(LOOP_READ, 302))),
     # One view for the three moves (the move is a path parameter; the API rows above probe each).
     Row(r"^loops/(?P<pk>[0-9]+)/(?P<move>hold|resume|withdraw)/$", "/loops/{loop}/hold/", "loop",
         {"POST": (LOOP_COORDINATE_PAGE, {"reason": "probe"})}),

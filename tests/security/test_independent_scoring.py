@@ -1,4 +1,4 @@
-"""Independent scoring cannot leak (PRODUCT.md §4): while a caller's own card on loop A is open,
+"""Independent scoring cannot leak (Product §4): while a caller's own card on loop A is open,
 no colleague's card of that loop reaches them by any road: detail, every list filter and
 combination of them, the summary and its exports, the pages, or the Django admin.
 
@@ -108,7 +108,7 @@ def test_the_summary_its_exports_and_the_decision_wait_for_the_callers_own_card(
 def test_a_director_with_an_open_card_cannot_learn_the_verdict_by_deciding(world):
     """Regression: the decision endpoint loaded the loop by loop visibility, so a director whose
     own system-design card was open got the summary's unmet checks back in a 400, and could record
-    a decision on a summary she may not read yet (PRODUCT.md §4, §5)."""
+    a decision on a summary she may not read yet (Product §4, §5)."""
     api = APIClient()
     api.force_authenticate(world.users["dora"])
     loop_a, loop_b = world.loops["a"].pk, world.loops["b"].pk
@@ -207,7 +207,7 @@ def test_staff_without_permissions_read_no_scorecard_in_the_admin(world):
 
 
 def test_the_admin_shows_even_an_admin_no_draft(world):
-    """Drafts belong to their author alone (§4); the admin lists and opens submitted cards only."""
+    """Drafts belong to their author alone (Product §4); the admin lists and opens submitted cards only."""
     browser = Client()
     browser.force_login(world.users["ada"])
     drafts = [card for card in world.cards.values() if card.status == Scorecard.Status.DRAFT]

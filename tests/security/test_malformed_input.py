@@ -1,5 +1,5 @@
 """Malformed requests get a 4xx in the documented error shape, never a 500, and write nothing
-(PRODUCT.md §7: "No request, however malformed, gets a 500"; README "Errors").
+(Product §7: "No request, however malformed, gets a 500"; README "Errors").
 
 Hand-made probes against every write endpoint of tests/security/writes.py, each called by a
 caller allowed to use it, so that only the body decides the answer:
@@ -81,7 +81,7 @@ def input_fields(serializer_class) -> dict[str, serializers.Field]:
 
 def every_field_bodies(write: Write) -> dict[str, tuple[Any, tuple[str, ...]]]:
     """Bodies built from the input serializer with several of its fields wrong at once; the
-    400 must name every one of them (PRODUCT.md §7: every problem at once)."""
+    400 must name every one of them (Product §7: every problem at once)."""
     fields = input_fields(write.accepts)
     numbers = [n for n, f in fields.items() if isinstance(f, serializers.IntegerField | PrimaryKeyRelatedField)]
     texts = [n for n, f in fields.items() if isinstance(f, serializers.CharField)]

@@ -1,4 +1,4 @@
-"""No client sets what the server owns (PRODUCT.md §4, §7): every write endpoint is called twice
+"""No client sets what the server owns (Product §4, §7): every write endpoint is called twice
 at the same frozen moment, once with a valid body and once with the same body plus a forged value
 for every server-owned field, and the whole database afterwards, and the answer, must be the same.
 

@@ -9,7 +9,7 @@ from loops.models import Candidate
 
 class Command(BaseCommand):
     help = (
-        "Erase a candidate's personal data on request (PRODUCT.md §9): the same anonymization as the "
+        "Erase a candidate's personal data on request (Product §9): the same anonymization as the "
         "retention rule, at once, with an erasure record. Asks for confirmation; idempotent."
     )
 

@@ -7,7 +7,7 @@ from loops.models import Candidate
 
 
 class Command(BaseCommand):
-    help = "Write everything Keeper holds about one candidate as JSON (PRODUCT.md §9), to stdout or --output."
+    help = "Write everything Keeper holds about one candidate as JSON (Product §9), to stdout or --output."
 
     def add_arguments(self, parser):
         parser.add_argument("candidate_id", type=int, metavar="ID")

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from keeper.history import history_context
-from keeper.mail import outbox_deliver
+from mail.services import outbox_deliver
 from scorecards.reminders import digest_recipients, hiring_manager_digest, reminders_due, scorecard_remind
 
 

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.roles import Role
+from accounts.services import user_upsert
 from keeper.errors import Invalid
-from keeper.roles import Role
-from keeper.services import user_upsert
 
 
 class Command(BaseCommand):

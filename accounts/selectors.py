@@ -4,14 +4,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db.models import Prefetch, QuerySet
 
-from keeper.roles import Role, in_hiring_team_role
+from accounts.roles import Role, in_hiring_team_role
 
 User = get_user_model()
 
 
 def users_visible_to(user: AbstractBaseUser) -> QuerySet:
     """The people list is for the hiring team, who pick interviewers and managers
-    (PRODUCT.md §7.1); anyone else sees only themselves."""
+    (Product §7.1); anyone else sees only themselves."""
     users = User.objects.filter(is_active=True).prefetch_related(
         Prefetch("groups", queryset=Group.objects.filter(name__in=Role.values), to_attr="role_groups")
     )

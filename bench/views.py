@@ -6,7 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from keeper.auth import TokenAuthentication
+from accounts.auth import TokenAuthentication
 
 HELLO = {"hello": "keeper", "ok": True}
 

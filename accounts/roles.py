@@ -1,4 +1,4 @@
-"""Roles are Django groups (PRODUCT.md §1); read them through ``has_role`` only."""
+"""Roles are Django groups (Product §1); read them through ``has_role`` only."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models

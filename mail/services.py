@@ -1,4 +1,4 @@
-"""Email through a transactional outbox (PRODUCT.md §6: every task idempotent, safe to retry).
+"""Email through a transactional outbox (Product §6: every task idempotent, safe to retry).
 
 Why an outbox: a task that claimed its idempotency row (a Reminder) and called the mail
 server in one transaction could be killed after the server took the email but before the
@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from keeper.models import OutgoingEmail
+from mail.models import OutgoingEmail
 
 
 def email_enqueue(*, key: str, subject: str, body: str, to: list[str]) -> OutgoingEmail:

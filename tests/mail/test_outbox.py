@@ -1,4 +1,4 @@
-"""The outbox (keeper.mail): an email is written with the claim that makes it once-only, then
+"""The outbox (mail.services): an email is written with the claim that makes it once-only, then
 delivered by a separate step that hands each one to the mail backend once, keeps what the
 server refuses for the next run, and never loses one to a server that is down."""
 
@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core import mail
 
-from keeper.mail import email_enqueue, message_id, outbox_deliver
-from keeper.models import OutgoingEmail
+from mail.models import OutgoingEmail
+from mail.services import email_enqueue, message_id, outbox_deliver
 from scorecards.models import Reminder
 from scorecards.tasks import reminders_sweep_task
 from tests.bulk import bulk_overdue_drafts

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
 
+from accounts.roles import Role
 from keeper.errors import Invalid
-from keeper.roles import Role
 
 User = get_user_model()
 

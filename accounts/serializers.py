@@ -2,8 +2,8 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.roles import Role, role_names
 from keeper.api import JSONInput, QueryInput
-from keeper.roles import Role, role_names
 
 
 class UserSerializer(serializers.ModelSerializer):

@@ -1,22 +1,19 @@
-"""The Keeper Test summary from the database, and the director's decision (PRODUCT.md §5).
+"""The Keeper Test summary from the database (Product §5): gathered, computed and stored.
 
 ``summary_input`` gathers a loop's submitted scorecards into the plain data that
-``scorecards.summary`` computes with. The computed summary is stored with a fingerprint
-of what it was computed from; a read whose fingerprint differs recomputes first."""
+``scorecards.summary`` computes with. The computed summary is stored as JSON text
+(``KeeperSummary``): every submit or amendment bumps its ``wanted`` generation, and a read
+of a text computed for an older generation recomputes first."""
 
 import json
 from collections import defaultdict
 
-from django.contrib.auth.models import AbstractUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from keeper.errors import Conflict, IllegalMove, Invalid
 from keeper.lean import update_where
-from keeper.roles import Role, has_role
-from loops import services as loop_services
-from loops.models import Assignment, Loop, TimelineEvent
+from loops.models import Assignment, Loop
 from rubric.selectors import rubric_structure
 from scorecards import summary as maths
 from scorecards.models import KeeperDecision, KeeperSummary, RedFlag, Scorecard, ScorecardRevision, ValueRating
@@ -141,7 +138,7 @@ def summary_text(loop: Loop, stored: KeeperSummary | None) -> str:
 
 
 def summary_response_text(loop: Loop, stored: KeeperSummary | None, decision: "KeeperDecision | None", today) -> str:
-    """The §7.1 summary as JSON text: the stored computation with today's timeline and the
+    """The summary as JSON text (Product §7.1): the stored computation with today's timeline and the
     decision spliced in, so a read neither recomputes nor re-serialises the bulk of it."""
     text = summary_text(loop, stored)
     tail = json.dumps(
@@ -179,59 +176,3 @@ def decision_payload(decision: KeeperDecision | None) -> dict | None:
         "by_name": decision.by.get_full_name() or decision.by.username,
         "at": decision.at.isoformat(),
     }
-
-
-@transaction.atomic
-def keeper_decision_record(
-    *, loop: Loop, by: AbstractUser, decision: str, rationale: str, answers: dict[str, str] | None = None
-) -> KeeperDecision:
-    """Record the director's decision on the summary as it stands, freeze a copy of it, and
-    close the loop as hired or rejected. Keeping someone the bar does not clear needs an
-    answer to every unmet check. Raises Invalid, IllegalMove, or Conflict if already decided."""
-    loop = Loop.objects.select_for_update().select_related("rubric").get(pk=loop.pk)
-    if not has_role(by, Role.DIRECTOR):
-        raise Invalid("Directors decide.", errors={"non_field_errors": ["Only a director records the decision."]})
-    if KeeperDecision.objects.filter(loop=loop).exists():
-        raise Conflict("The Keeper Test decision for this loop is already recorded.")
-    if loop.status != Loop.Status.ACTIVE:
-        raise IllegalMove(f"The loop is {loop.get_status_display().lower()}.", status=loop.status)
-    problems: dict[str, list[str]] = {}
-    if not rationale.strip():
-        problems["rationale"] = ["Give the rationale for the decision."]
-    summary = keeper_summary_get(loop)
-    answers = {code: text.strip() for code, text in (answers or {}).items()}
-    unmet = [c for c in summary["verdict"]["checks"] if not c["met"]]
-    if decision == KeeperDecision.Decision.KEEP and unmet:
-        missing = [c for c in unmet if not answers.get(c["code"])]
-        if missing:
-            problems["answers"] = [f"Answer {c['code']!r}: {c['detail']}" for c in missing]
-    unknown = sorted(set(answers) - {c["code"] for c in unmet})
-    if unknown:
-        problems.setdefault("answers", []).extend(
-            f"{code!r} is not an unmet check of this summary." for code in unknown
-        )
-    if problems:
-        raise Invalid("The decision cannot be recorded.", errors=problems)
-    try:
-        with transaction.atomic():
-            record = KeeperDecision.objects.create(
-                loop=loop,
-                decision=decision,
-                rationale=rationale.strip(),
-                answers=answers,
-                summary_snapshot=summary,
-                by=by,
-            )
-    except IntegrityError:
-        raise Conflict("The Keeper Test decision for this loop is already recorded.") from None
-    label = KeeperDecision.Decision(decision).label
-    loop_services.timeline_record(
-        loop_id=loop.pk,
-        actor=by,
-        kind=TimelineEvent.Kind.DECISION_RECORDED,
-        detail=f"Keeper Test decision: {label}. Verdict {'met' if summary['verdict']['met'] else 'not met'}.",
-        data={"decision": decision, "verdict_met": summary["verdict"]["met"]},
-    )
-    target = Loop.Status.HIRED if decision == KeeperDecision.Decision.KEEP else Loop.Status.REJECTED
-    loop_services.loop_move(loop=loop, to=target, by=by, reason=f"Keeper Test decision: {label}.")
-    return record

@@ -1,4 +1,4 @@
-from keeper.roles import Role, has_role, in_hiring_team_role, is_admin
+from accounts.roles import Role, has_role, in_hiring_team_role, is_admin
 
 
 def roles(request):

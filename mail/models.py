@@ -8,7 +8,7 @@ class OutgoingEmail(models.Model):
     """An email Keeper has sent, as far as Keeper is concerned: the row commits in the same
     transaction as the record that makes the send idempotent (a Reminder, a DigestSent), so
     a send is never lost and never made twice, whoever runs the task and however often it
-    is redelivered. ``keeper.mail.outbox_deliver`` then hands it to EMAIL_BACKEND."""
+    is redelivered. ``mail.services.outbox_deliver`` then hands it to EMAIL_BACKEND."""
 
     key = models.CharField(max_length=200, unique=True, help_text="What this email is for; one email per key.")
     subject = models.CharField(max_length=998)

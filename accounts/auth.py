@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
+from accounts.roles import Role
 from keeper import lean
-from keeper.roles import Role
 
 User = get_user_model()
 
@@ -20,7 +20,7 @@ def _statement() -> tuple[str, list[str]]:
     fields = User._meta.concrete_fields
     quote = connection.ops.quote_name
     select = ", ".join(f"u.{quote(field.column)}" for field in fields)
-    # The user's roles ride along, so the role checks of the request need no query (keeper.roles).
+    # The user's roles ride along, so the role checks of the request need no query (accounts.roles).
     roles = (
         "SELECT g.name FROM auth_group g JOIN auth_user_groups ug ON ug.group_id = g.id "
         f"WHERE ug.user_id = u.id AND g.name IN ({', '.join(['%s'] * len(Role.values))})"

@@ -6,7 +6,7 @@ and every request the schema forbids refused. Zero failures is the bar.
 
 CI runs the examples and fuzzing phases with 50 cases per operation, a fixed seed and the six
 identities side by side (about two minutes); ``make fuzz`` runs every phase with more cases and
-a fresh seed. Needs PostgreSQL: skipped on SQLite, failed in CI (CI=true) without it."""
+a fresh seed."""
 
 import json
 import os

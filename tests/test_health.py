@@ -5,6 +5,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
+
+from keeper import devdb
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,8 +58,10 @@ def test_healthz_answers_503_when_the_database_is_unreachable():
     assert body["database"] == "unreachable"
 
 
-def test_healthz_names_an_unreachable_broker_without_failing():
-    status, body = _healthz_in_a_fresh_process(CELERY_BROKER_URL="redis://127.0.0.1:9/0")
+def test_healthz_names_an_unreachable_broker_without_failing(db):
+    status, body = _healthz_in_a_fresh_process(
+        DATABASE_URL=devdb.url_for(connection.settings_dict), CELERY_BROKER_URL="redis://127.0.0.1:9/0"
+    )
 
     assert status == 200
     assert body["broker"] == "unreachable"

@@ -14,6 +14,8 @@ transaction, so a crash in the instant between the server accepting an email and
 commit delivers it again on the next run: at least once, with the same Message-ID
 (derived from the row), which is what receiving servers deduplicate on."""
 
+from email.mime.text import MIMEText
+
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -23,11 +25,30 @@ from django.utils import timezone
 from mail.models import OutgoingEmail
 
 
-def email_enqueue(*, key: str, subject: str, body: str, to: list[str]) -> OutgoingEmail:
-    """Record an email to send. Call it inside the transaction that claims the send."""
+def email_enqueue(
+    *, key: str, subject: str, body: str, to: list[str], attachments: list[dict] | None = None
+) -> OutgoingEmail:
+    """Record an email to send. Call it inside the transaction that claims the send. The body is
+    plain text; ``attachments`` are text parts ``{"filename", "mimetype", "params", "content"}``."""
     return OutgoingEmail.objects.create(
-        key=key, subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to
+        key=key,
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        attachments=attachments or [],
     )
+
+
+def attachment_part(attachment: dict) -> MIMEText:
+    """A stored attachment as the MIME part it is sent as: e.g. ``text/calendar; charset="utf-8";
+    method="REQUEST"`` with the file name, which is what calendar clients look for."""
+    _, subtype = attachment["mimetype"].split("/", 1)
+    part = MIMEText(attachment["content"], subtype, "utf-8")
+    for name, value in attachment.get("params", {}).items():
+        part.set_param(name, value)
+    part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
+    return part
 
 
 def message_id(email: OutgoingEmail) -> str:
@@ -60,6 +81,8 @@ def outbox_deliver(*, limit: int = 1000) -> int:
                     headers={"Message-ID": message_id(email)},
                     connection=connection,
                 )
+                for attachment in email.attachments:
+                    message.attach(attachment_part(attachment))
                 try:
                     message.send()
                 except OSError as exc:  # smtplib's errors are OSErrors

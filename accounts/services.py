@@ -1,12 +1,16 @@
-"""User and role writes."""
+"""User and role writes, and each person's own settings."""
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
+from django.utils import timezone
 
+from accounts.models import Profile
 from accounts.roles import Role
+from accounts.selectors import calendar_token_hash, time_zone_names
 from keeper.errors import Invalid
 
 User = get_user_model()
@@ -60,3 +64,44 @@ def user_upsert(
     user.save()
     user.groups.set(Group.objects.filter(name__in=roles))
     return user, created, generated
+
+
+# A person's own settings (Product §3) ------------------------------------------------------
+
+
+def _profile_locked(user: AbstractUser) -> Profile:
+    Profile.objects.get_or_create(user=user)
+    return Profile.objects.select_for_update().get(user=user)
+
+
+@transaction.atomic
+def profile_time_zone_set(*, user: AbstractUser, time_zone: str) -> Profile:
+    """Set the zone the user's pages, emails and invitations show times in. Raises Invalid for a
+    name the IANA database does not know."""
+    name = time_zone.strip()
+    if name not in time_zone_names():
+        raise Invalid(
+            "Unknown time zone.", errors={"time_zone": [f"{name!r} is not a time zone; choose one from the list."]}
+        )
+    profile = _profile_locked(user)
+    profile.time_zone = "" if name == settings.TIME_ZONE else name
+    profile.save(update_fields=["time_zone"])
+    return profile
+
+
+@transaction.atomic
+def calendar_feed_create(*, user: AbstractUser) -> str:
+    """A new secret address for the user's calendar feed; the old one, if any, stops working.
+    Returns the secret, which is stored only hashed: this is the one time it can be shown."""
+    token = secrets.token_urlsafe(32)
+    profile = _profile_locked(user)
+    profile.calendar_token_hash = calendar_token_hash(token)
+    profile.calendar_token_created_at = timezone.now()
+    profile.save(update_fields=["calendar_token_hash", "calendar_token_created_at"])
+    return token
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user: AbstractUser) -> None:
+    """Turn the user's calendar feed off: its address answers 404 from now on."""
+    Profile.objects.filter(user=user).update(calendar_token_hash=None, calendar_token_created_at=None)

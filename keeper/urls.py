@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from accounts import pages as account_pages
 from accounts.views import MeView, ThrottledLoginView, TokenView, UserListView
 from audit.pages import loop_history_page
 from audit.views import LoopHistoryView
@@ -78,6 +79,11 @@ web_pages = [
     path("loops/<int:pk>/decision/", scorecard_pages.decision_page, name="decision-page"),
     path("loops/<int:pk>/history/", loop_history_page, name="loop-history"),
     path("rubric/", rubric_page, name="rubric-page"),
+    path("profile/", account_pages.profile_page, name="profile"),
+    path("profile/calendar/", account_pages.calendar_feed_new_page, name="calendar-feed-new"),
+    path("profile/calendar/revoke/", account_pages.calendar_feed_revoke_page, name="calendar-feed-revoke"),
+    # The secret is the credential (no session); its shape is token_urlsafe's.
+    re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,100})\.ics$", loop_pages.calendar_feed, name="calendar-feed"),
 ]
 
 handler404 = "keeper.views.not_found"

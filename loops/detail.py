@@ -70,7 +70,7 @@ def _marked_loop(pk) -> Loop | None:
 
 
 def _key(loop_id: int) -> str:
-    return f"loop-detail:v1:{loop_id}"
+    return f"loop-detail:v2:{loop_id}"  # v2: rounds carry location and video_url (#14)
 
 
 def _rendered_part(loop_id: int, mark: int | None) -> bytes:

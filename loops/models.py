@@ -140,6 +140,9 @@ class Round(models.Model):
     scheduled_start = models.DateTimeField(null=True, blank=True)
     scheduled_end = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Product §3: where the interview happens, carried by the interviewers' calendar invitations.
+    location = models.CharField(max_length=300, blank=True, help_text="A room or an address.")
+    video_url = models.URLField(max_length=500, blank=True, help_text="The video call's link (http or https).")
     # Product §4: scorecard deadlines in two stages, from the end of the interview.
     ratings_due_at = models.DateTimeField(null=True, blank=True)
     evidence_due_at = models.DateTimeField(null=True, blank=True)
@@ -161,6 +164,8 @@ class Round(models.Model):
             # The reminder sweep looks for deadlines that have passed.
             models.Index(fields=["ratings_due_at"], name="round_ratings_due_idx"),
             models.Index(fields=["evidence_due_at"], name="round_evidence_due_idx"),
+            # The reminder before an interview looks for ones about to start (Product §6).
+            models.Index(fields=["scheduled_start"], name="round_scheduled_start_idx"),
         ]
 
     def __str__(self) -> str:

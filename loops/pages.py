@@ -11,15 +11,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseForbidden
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from rest_framework import serializers as drf
 
 from accounts.roles import Role, in_hiring_team_role
+from accounts.selectors import user_for_calendar_token
 from keeper.errors import DomainError, Incomplete, Invalid
+from loops import invitations
 from loops import services as loop_services
 from loops.models import Loop, Round
 from loops.selectors import (
@@ -254,6 +257,9 @@ def round_schedule_page(request, pk: int, round_pk: int):
         body = {"scheduled_start": post.get("scheduled_start", ""), "override_reason": post.get("override_reason", "")}
         if post.get("scheduled_end"):
             body["scheduled_end"] = post["scheduled_end"]
+        for field in ("location", "video_url"):  # the form sends both; empty clears
+            if field in post:
+                body[field] = post[field]
     form = RoundInput(data=body)
 
     def change():
@@ -267,6 +273,8 @@ def round_schedule_page(request, pk: int, round_pk: int):
                 start=data["scheduled_start"],
                 end=data.get("scheduled_end"),
                 override_reason=data["override_reason"],
+                location=data.get("location"),
+                video_url=data.get("video_url"),
                 by=request.user,
             )
 
@@ -309,3 +317,23 @@ def loop_move_page(request, pk: int, move: str):
 
     attempt(request, change, f"Loop is now {Loop.Status(LOOP_MOVES[move]).label.lower()}.")
     return redirect("loop-page", pk=pk)
+
+
+# A person's calendar -------------------------------------------------------------------------
+
+
+@never_cache
+@require_safe
+def calendar_feed(request, token: str):
+    """A person's private calendar feed (Product §3): their interviews as iCalendar, for a calendar
+    app to subscribe to. No session: the secret in the address is the credential, and an unknown
+    or revoked one answers 404 like any missing page."""
+    user = user_for_calendar_token(token)
+    if user is None:
+        raise Http404
+    response = HttpResponse(
+        invitations.calendar_feed_text(user, timezone.now()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="keeper-interviews.ics"'
+    response["X-Robots-Tag"] = "noindex"
+    return response

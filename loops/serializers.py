@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.validators import URLValidator
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -90,6 +91,8 @@ class RoundSerializer(serializers.ModelSerializer):
             "scheduled_start",
             "scheduled_end",
             "completed_at",
+            "location",
+            "video_url",
             "assignments",
         ]
         read_only_fields = fields  # an answer's shape; input is RoundInput or OutcomeInput
@@ -219,13 +222,29 @@ class LoopMoveInput(JSONInput):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
+class WebLinkField(serializers.URLField):
+    """A link people open in a browser: http or https only (no javascript:, no ftp:)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(URLValidator(schemes=["http", "https"], message="Enter an http or https link."))
+
+
 class RoundInput(JSONInput):
+    """A PATCH of a round takes a schedule (with or without its place), a place alone, or a status."""
+
     scheduled_start = serializers.DateTimeField(required=False)
     scheduled_end = serializers.DateTimeField(required=False, allow_null=True)
     status = serializers.ChoiceField(
         choices=[Round.Status.DONE, Round.Status.SKIPPED, Round.Status.PLANNED], required=False
     )
     override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    location = serializers.CharField(
+        required=False, allow_blank=True, max_length=300, help_text="A room or an address; empty clears it."
+    )
+    video_url = WebLinkField(
+        required=False, allow_blank=True, max_length=500, help_text="The video call's link; empty clears it."
+    )
 
     def validate_scheduled_start(self, value):
         return _plausible(value)
@@ -235,9 +254,14 @@ class RoundInput(JSONInput):
 
     def validate(self, attrs):
         has_schedule = "scheduled_start" in attrs
-        if has_schedule == ("status" in attrs):
+        has_place = "location" in attrs or "video_url" in attrs
+        if "status" in attrs and (has_schedule or has_place):
             raise serializers.ValidationError(
-                "Send either scheduled_start (to schedule) or status, not both or neither."
+                "Send either scheduled_start (to schedule), a place (location, video_url) or status, not several."
+            )
+        if not (has_schedule or has_place or "status" in attrs):
+            raise serializers.ValidationError(
+                "Send either scheduled_start (to schedule), a place (location, video_url) or status."
             )
         if "scheduled_end" in attrs and not has_schedule:
             raise serializers.ValidationError({"scheduled_end": ["Send scheduled_start with scheduled_end."]})

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.roles import Role, has_role
 from keeper.errors import Conflict, IllegalMove, Invalid
+from loops import invitations
 from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
 from loops.selectors import loop_coverage
 from rubric.models import Level, Question, Rubric, RubricValue
@@ -195,6 +196,8 @@ def loop_move(*, loop: Loop, to: str, by: AbstractUser, reason: str = "") -> Loo
         detail=detail,
         data={"from": previous, "to": to, "reason": reason},
     )
+    if to not in Loop.OPEN_STATUSES:
+        invitations.loop_invitations_cancel(loop_id=loop.pk, by=by)  # Product §3
     return loop
 
 
@@ -234,9 +237,13 @@ def round_schedule(
     end: datetime | None,
     by: AbstractUser,
     override_reason: str = "",
+    location: str | None = None,
+    video_url: str | None = None,
 ) -> Round:
-    """Schedule (or reschedule) a round. Steps keep the rubric's order; onsite interviews fall
-    inside the block's days; the decision round waits for full coverage unless overridden.
+    """Schedule (or reschedule) a round, and set its place when ``location`` or ``video_url`` is
+    given. Steps keep the rubric's order; onsite interviews fall inside the block's days; the
+    decision round waits for full coverage unless overridden. The round's interviewers get an
+    invitation, or its update, when the time or the place changes (Product §3).
     Raises Invalid, IllegalMove, or Conflict naming the coverage gaps."""
     from loops.selectors import loop_detail_get
 
@@ -316,19 +323,73 @@ def round_schedule(
             )
 
     rescheduled = target.status == RS.SCHEDULED
+    moved = (target.scheduled_start, target.scheduled_end) != (start, end)
+    place = _place_change(target, location=location, video_url=video_url)
     target.scheduled_start, target.scheduled_end, target.status = start, end, RS.SCHEDULED
     target.ratings_due_at, target.evidence_due_at = _deadlines(info, end)
-    target.save(update_fields=["scheduled_start", "scheduled_end", "status", "ratings_due_at", "evidence_due_at"])
+    target.save(
+        update_fields=["scheduled_start", "scheduled_end", "status", "ratings_due_at", "evidence_due_at", *place]
+    )
     if target.block_id:
         Round.objects.filter(pk=target.block_id, status=RS.PLANNED).update(status=RS.SCHEDULED)
     timeline_record(
         loop_id=loop.pk,
         actor=by,
         kind=TimelineEvent.Kind.ROUND_SCHEDULED,
-        detail=f"{info.name} {'rescheduled' if rescheduled else 'scheduled'}: {_fmt(start)} to {_fmt(end)}.",
+        detail=f"{info.name} {'rescheduled' if rescheduled else 'scheduled'}: {_fmt(start)} to {_fmt(end)}."
+        + (f" {_place_words(target)}" if place else ""),
         round_id=target.pk,
-        data={"start": start.isoformat(), "end": end.isoformat()},
+        data={"start": start.isoformat(), "end": end.isoformat(), **{field: getattr(target, field) for field in place}},
     )
+    if not rescheduled:
+        invitations.round_invitations_send(round_id=target.pk, change=invitations.SCHEDULED, by=by)
+    elif moved or place:
+        change = invitations.RESCHEDULED if moved else invitations.PLACE
+        invitations.round_invitations_send(round_id=target.pk, change=change, by=by)
+    return target
+
+
+def _place_change(target: Round, *, location: str | None, video_url: str | None) -> list[str]:
+    """Apply a new place to ``target`` (None leaves a part as it is); the fields that changed."""
+    changed = []
+    for field, value in (("location", location), ("video_url", video_url)):
+        if value is not None and value.strip() != getattr(target, field):
+            setattr(target, field, value.strip())
+            changed.append(field)
+    return changed
+
+
+def _place_words(target: Round) -> str:
+    parts = [target.location, f"video {target.video_url}" if target.video_url else ""]
+    place = " · ".join(part for part in parts if part)
+    return f"Place: {place}." if place else "Place cleared."
+
+
+@transaction.atomic
+def round_place_set(
+    *, round: Round, by: AbstractUser, location: str | None = None, video_url: str | None = None
+) -> Round:
+    """Set where a round takes place: a room or address, a video link (None leaves one as it is,
+    "" clears it). A scheduled round's interviewers get the updated invitation (Product §3).
+    Raises IllegalMove once the loop is closed or the round finished."""
+    loop = _open_loop_locked(round.loop_id)
+    target = Round.objects.select_related("rubric_round").get(pk=round.pk)
+    if target.is_finished:
+        raise IllegalMove(f"{target.rubric_round.name} is {target.get_status_display().lower()}.", status=target.status)
+    place = _place_change(target, location=location, video_url=video_url)
+    if not place:
+        return target
+    target.save(update_fields=place)
+    timeline_record(
+        loop_id=loop.pk,
+        actor=by,
+        kind=TimelineEvent.Kind.ROUND_SCHEDULED,
+        detail=f"{target.rubric_round.name}: {_place_words(target)}",
+        round_id=target.pk,
+        data={field: getattr(target, field) for field in place},
+    )
+    if target.status == RS.SCHEDULED:
+        invitations.round_invitations_send(round_id=target.pk, change=invitations.PLACE, by=by)
     return target
 
 
@@ -357,6 +418,10 @@ def round_set_status(*, round: Round, status: str, by: AbstractUser) -> Round:
         )
 
     previous = target.status
+    if previous == RS.SCHEDULED and status in (RS.PLANNED, RS.SKIPPED):
+        # Before the time is cleared: the cancellation names the event as the calendars hold it.
+        change = invitations.UNSCHEDULED if status == RS.PLANNED else invitations.SKIPPED
+        invitations.round_invitations_send(round_id=target.pk, change=change, by=by)
     target.status = status
     fields = ["status"]
     if status == RS.DONE:

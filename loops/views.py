@@ -189,10 +189,16 @@ class RoundViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
                 start=params["scheduled_start"],
                 end=params.get("scheduled_end"),
                 override_reason=params["override_reason"],
+                location=params.get("location"),
+                video_url=params.get("video_url"),
                 by=request.user,
             )
-        else:
+        elif "status" in params:
             services.round_set_status(round=round_, status=params["status"], by=request.user)
+        else:
+            services.round_place_set(
+                round=round_, location=params.get("location"), video_url=params.get("video_url"), by=request.user
+            )
         return self._fresh(round_.pk)
 
     @extend_schema(request=OutcomeInput, responses={200: RoundSerializer})

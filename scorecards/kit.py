@@ -22,6 +22,8 @@ def scorecard_kit(scorecard: Scorecard) -> dict:
             "duration_minutes": rubric_round.duration_minutes,
             "scheduled_start": scorecard.round.scheduled_start,
             "scheduled_end": scorecard.round.scheduled_end,
+            "location": scorecard.round.location,
+            "video_url": scorecard.round.video_url,
         },
         "values": [
             {"slug": v.slug, "name": v.name, "definition": v.definition, "anchors": v.anchors}

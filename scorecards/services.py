@@ -11,6 +11,7 @@ from accounts.roles import Role, has_role, is_admin
 from keeper.collections import repeated
 from keeper.errors import Conflict, Frozen, IllegalMove, Incomplete, Invalid, StaleVersion
 from keeper.lean import CLAIMED, from_db, related, rows_update_sql, update_sql, update_where, updates_if_claimed
+from loops import invitations
 from loops import services as loop_services
 from loops.models import Assignment, Loop, Round, TimelineEvent
 from rubric.models import FailureMode
@@ -103,12 +104,15 @@ def interviewer_assign(
     values_in_focus: list[str] | None = None,
     notes: str = "",
 ) -> Assignment:
-    """Assign an interviewer (``loops.services.assignment_create``) and open their draft
-    scorecard, in one transaction (Product §3)."""
+    """Assign an interviewer (``loops.services.assignment_create``), open their draft scorecard
+    and invite them (the kit's address is the scorecard's), in one transaction (Product §3)."""
     assignment = loop_services.assignment_create(
         round=round, interviewer=interviewer, by=by, questions=questions, values_in_focus=values_in_focus, notes=notes
     )
     scorecard_open(assignment=assignment)
+    invitations.invitations_send(
+        assignments=Assignment.objects.filter(pk=assignment.pk), change=invitations.ASSIGNED, by=by
+    )
     return assignment
 
 
@@ -134,12 +138,19 @@ def assignment_plan_change(
 
 @transaction.atomic
 def interviewer_unassign(*, assignment: Assignment, by: AbstractUser) -> None:
-    """Take an interviewer off a round; their draft goes with them. A submitted scorecard
-    is evidence and keeps the assignment (Conflict)."""
+    """Take an interviewer off a round; their draft goes with them and their invitation is
+    cancelled (Product §3). A submitted scorecard is evidence and keeps the assignment (Conflict)."""
+    # The loop first, as every planning change locks it, then the card and the invitation.
+    Loop.objects.select_for_update().filter(
+        pk__in=Round.objects.filter(assignments=assignment).values("loop_id")
+    ).first()
     scorecard = Scorecard.objects.select_for_update().filter(assignment=assignment).first()
+    if scorecard is not None and scorecard.is_submitted:
+        raise Conflict("This interviewer has submitted a scorecard; it stays on the record.")
+    invitations.invitations_send(
+        assignments=Assignment.objects.filter(pk=assignment.pk), change=invitations.REMOVED, by=by
+    )
     if scorecard is not None:
-        if scorecard.is_submitted:
-            raise Conflict("This interviewer has submitted a scorecard; it stays on the record.")
         _scorecard_delete_draft(scorecard)
     loop_services.assignment_remove(assignment=assignment, by=by)
 

@@ -48,12 +48,18 @@ app.autodiscover_tasks()
 
 
 def beat_schedule() -> dict:
-    """Times are in TIME_ZONE (CELERY_TIMEZONE): the sweep every few minutes, the digest each
-    morning, and the outbox every minute for emails a redelivered task wrote after its sweep."""
+    """Times are in TIME_ZONE (CELERY_TIMEZONE): the reminders before interviews every minute (so
+    they go out close to INTERVIEW_REMINDER_MINUTES ahead), the overdue sweep every few minutes,
+    the digest each morning, and the outbox every minute for emails a redelivered task wrote
+    after its sweep."""
     from celery.schedules import crontab
     from django.conf import settings
 
     return {
+        "interview-reminders": {
+            "task": "scorecards.tasks.interview_reminders_sweep_task",
+            "schedule": crontab(minute="*"),
+        },
         "reminders-sweep": {
             "task": "scorecards.tasks.reminders_sweep_task",
             "schedule": crontab(minute=f"*/{settings.REMINDER_SWEEP_MINUTES}"),

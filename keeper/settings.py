@@ -195,6 +195,8 @@ BENCHMARK_ENDPOINTS = env_bool("BENCHMARK_ENDPOINTS", default=False)
 REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", default=2)
 REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", default=15)
 DIGEST_HOUR = env_int("DIGEST_HOUR", default=8)
+# Minutes before an interview that its interviewer is reminded (#14); 0 turns the reminder off.
+INTERVIEW_REMINDER_MINUTES = env_int("INTERVIEW_REMINDER_MINUTES", default=60)
 
 # History (keeper/history.py): events carry the wall-clock time of the change, not the start of
 # its transaction, so events of one transaction keep their order; event tables are append-only

@@ -117,7 +117,8 @@ def interview_event(assignment: Assignment) -> CalendarEvent | None:
     )
 
 
-def _when(round_: Round, zone: ZoneInfo) -> str:
+def interview_when(round_: Round, zone: ZoneInfo) -> str:
+    """The interview's time in words, in ``zone``: Tue 10 Mar 2026, 10:00 to 10:30 CET (Europe/Paris)."""
     start, end = timezone.localtime(round_.scheduled_start, zone), timezone.localtime(round_.scheduled_end, zone)
     until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a %d %b %Y, %H:%M}"
     return f"{start:%a %d %b %Y, %H:%M} to {until} {start:%Z} ({zone.key})"
@@ -135,7 +136,7 @@ def _email(assignment: Assignment, change: str, claim: InvitationClaim, by) -> t
     zone = user_time_zone(interviewer)
     lines = [f"Hello {_name(interviewer)},", "", LEADS[change].format(**names), ""]
     if scheduled:
-        lines.append(f"When: {_when(round_, zone)}")
+        lines.append(f"When: {interview_when(round_, zone)}")
     elif change == ASSIGNED:
         lines.append("When: not set yet. An invitation for your calendar will follow when it is.")
     if change not in WITHDRAWN:

@@ -311,3 +311,22 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"digest for {self.user_id} on {self.sent_on}"
+
+
+class InterviewReminder(models.Model):
+    """One reminder before an interview, claimed in the same transaction as its email: once per
+    scorecard and start time, so a moved interview is reminded again at its new time (Product §6)."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="interview_reminders")
+    scheduled_start = models.DateTimeField(help_text="The start the reminder was for.")
+    recipient = models.EmailField(blank=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scorecard_id", "sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "scheduled_start"], name="interview_reminder_once_per_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder before the interview of scorecard {self.scorecard_id} at {self.scheduled_start}"

@@ -1,4 +1,5 @@
-"""Chasing overdue scorecards and the hiring managers' daily digest (Product §6).
+"""Reminding interviewers before their interviews, chasing overdue scorecards, and the hiring
+managers' daily digest (Product §6).
 
 Each send claims a unique row and writes its email to the outbox (``mail.services``) in one
 transaction, so a sweep run twice, by beat and by an operator at once, or redelivered after
@@ -9,14 +10,16 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from accounts.selectors import user_time_zone
+from loops.invitations import interview_when
 from loops.models import Loop, Round
 from mail.services import email_enqueue
-from scorecards.models import DigestSent, Reminder, Scorecard
+from scorecards.models import DigestSent, InterviewReminder, Reminder, Scorecard
 
 User = get_user_model()
 
@@ -114,7 +117,7 @@ def _send_interviewer_reminder(reminder: Reminder, scorecard: Scorecard, stage: 
     body = (
         f"Hello {scorecard.interviewer.get_full_name() or scorecard.interviewer.username},\n\n"
         f"Your {round_name} scorecard for {candidate} is not submitted: {what} "
-        f"{timezone.localtime(due):%a %d %b, %H:%M %Z}.\n\n"
+        f"{timezone.localtime(due, user_time_zone(scorecard.interviewer)):%a %d %b, %H:%M %Z}.\n\n"
         "Ratings are most accurate while the interview is fresh. Open the scorecard here:\n"
         f"{scorecard_link(scorecard.pk)}\n\n— Keeper\n"
     )
@@ -142,6 +145,91 @@ def _send_escalation(reminder: Reminder, scorecard: Scorecard, days: int) -> Non
         body=body,
         to=[manager.email],
     )
+
+
+# Before the interview ----------------------------------------------------------------------
+
+
+def interviews_starting(now: datetime) -> QuerySet[Scorecard]:
+    """Open drafts whose interview starts within INTERVIEW_REMINDER_MINUTES of ``now``, in an open
+    loop, not yet reminded for that start: one indexed query. A submitted or void card, a closed
+    loop or a round no longer scheduled needs no reminder; neither does an interview under way."""
+    minutes = settings.INTERVIEW_REMINDER_MINUTES
+    if minutes <= 0:
+        return Scorecard.objects.none()
+    reminded = InterviewReminder.objects.filter(
+        scorecard=OuterRef("pk"), scheduled_start=OuterRef("round__scheduled_start")
+    )
+    return (
+        Scorecard.objects.drafts()
+        .filter(
+            loop__status__in=Loop.OPEN_STATUSES,
+            round__status=Round.Status.SCHEDULED,
+            round__scheduled_start__gt=now,
+            round__scheduled_start__lte=now + timedelta(minutes=minutes),
+        )
+        .exclude(Exists(reminded))
+    )
+
+
+def interview_reminders_due(now: datetime) -> list[int]:
+    """The scorecards the sweep hands to ``interview_remind``, one task each."""
+    return list(interviews_starting(now).order_by("pk").values_list("pk", flat=True))
+
+
+@transaction.atomic
+def interview_remind(*, scorecard_id: int, now: datetime) -> bool:
+    """Email the interviewer once before their interview starts, with its time in their own zone,
+    its place and the kit. True if sent; False when not due (any more) or sent already."""
+    scorecard = (
+        interviews_starting(now)
+        .select_for_update(of=("self",))
+        .select_related("round__rubric_round", "interviewer", "loop__candidate")
+        .filter(pk=scorecard_id)
+        .first()
+    )
+    if scorecard is None:
+        return False
+    interviewer, round_ = scorecard.interviewer, scorecard.round
+    try:
+        with transaction.atomic():
+            claimed = InterviewReminder.objects.create(
+                scorecard=scorecard, scheduled_start=round_.scheduled_start, recipient=interviewer.email
+            )
+    except IntegrityError:
+        return False
+    if not interviewer.email:
+        return True  # claimed all the same: there is no one to write to, now or on the next sweep
+    zone = user_time_zone(interviewer)
+    minutes = max(1, round((round_.scheduled_start - now).total_seconds() / 60))
+    candidate, round_name = scorecard.loop.candidate.name, round_.rubric_round.name
+    lines = [
+        f"Hello {interviewer.get_full_name() or interviewer.username},",
+        "",
+        f"Your {round_name} with {candidate} starts in {minutes} minute{'s' if minutes != 1 else ''}.",
+        "",
+        f"When: {interview_when(round_, zone)}",
+    ]
+    if round_.location:
+        lines.append(f"Where: {round_.location}")
+    if round_.video_url:
+        lines.append(f"Video: {round_.video_url}")
+    lines += [
+        "",
+        "The interview kit, with your questions and what a strong answer covers, and your scorecard:",
+        scorecard_link(scorecard.pk),
+        "",
+        "— Keeper",
+        "",
+    ]
+    start = timezone.localtime(round_.scheduled_start, zone)
+    email_enqueue(
+        key=f"interview-reminder:{claimed.pk}",
+        subject=f"At {start:%H:%M %Z}: {round_name} with {candidate}",
+        body="\n".join(lines),
+        to=[interviewer.email],
+    )
+    return True
 
 
 # The daily digest ------------------------------------------------------------------------

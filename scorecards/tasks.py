@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from keeper.tasks import RETRY
 from mail.tasks import outbox_deliver_task
-from scorecards.reminders import digest_recipients, hiring_manager_digest, reminders_due, scorecard_remind
+from scorecards.reminders import (
+    digest_recipients,
+    hiring_manager_digest,
+    interview_remind,
+    interview_reminders_due,
+    reminders_due,
+    scorecard_remind,
+)
 from scorecards.summary_store import keeper_summary_refresh
 
 
@@ -52,3 +59,20 @@ def digests_sweep_task(as_of: str | None = None) -> int:
         hiring_manager_digest_task.delay(user_id, now.isoformat())
     outbox_deliver_task.delay()
     return len(recipients)
+
+
+@shared_task(**RETRY)
+def interview_remind_task(scorecard_id: int, as_of: str | None = None) -> bool:
+    return interview_remind(scorecard_id=scorecard_id, now=_moment(as_of))
+
+
+@shared_task(**RETRY)
+def interview_reminders_sweep_task(as_of: str | None = None) -> int:
+    """Find the interviews about to start with one query, fan out one task each with the sweep's
+    moment, then deliver the outbox."""
+    now = _moment(as_of)
+    due = interview_reminders_due(now)
+    for scorecard_id in due:
+        interview_remind_task.delay(scorecard_id, now.isoformat())
+    outbox_deliver_task.delay()
+    return len(due)

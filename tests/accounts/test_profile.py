@@ -144,7 +144,7 @@ def test_a_skipped_or_old_interview_is_not_in_the_feed(client, hana, alice, loop
 def test_the_address_is_shown_once_and_kept_only_hashed(client, alice):
     client.force_login(alice)
 
-    url, path = new_feed(client)
+    _, path = new_feed(client)
     token = path.removeprefix("/calendar/").removesuffix(".ics")
     again = client.get("/profile/").content.decode()
 

@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from loops.services import loop_open, round_schedule
+from mail.services import outbox_deliver
 from scorecards.models import DigestSent, Reminder
 from scorecards.services import ScorecardContent, ValueRatingIn, scorecard_save_draft
 from scorecards.tasks import digests_sweep_task, reminders_sweep_task
@@ -29,6 +30,8 @@ def screen_card(rubric, hana, alice, settings):
         loop = loop_open(candidate=CandidateFactory(created_by=hana), hiring_manager=hana, by=hana)
         card = assign(loop, "recruiter-screen", alice)
         round_schedule(round=round_of(loop, "recruiter-screen"), start=moment(3, 10), end=None, by=hana)
+        outbox_deliver()  # the invitations of the setup, delivered after its commit (issue #14)
+    mail.outbox.clear()
     return card
 
 

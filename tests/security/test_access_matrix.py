@@ -21,6 +21,8 @@ so for them "own" is alice's draft; the admin reads loop A in full, having no ca
                 missing; pages add crossed: dan's assignment under A's id
     candidates  own: A's candidate · foreign: C's · missing
     rubrics     published · draft (a new version, admins only) · missing
+    feeds       own: the caller's calendar-feed secret (anonymous callers hold eve's, whose calendar
+                is empty: the secret is the credential) · revoked: one turned off · missing
 """
 
 import json
@@ -284,6 +286,18 @@ outsider        200        404    404
 anonymous       401        401    401
 """)
 
+# A calendar feed (/calendar/<secret>.ics) needs no session: the secret decides, for anyone.
+FEED_READ = table("""
+                own  revoked  missing
+interviewer     200  404      404
+hiring_manager  200  404      404
+director        200  404      404
+recruiter       200  404      404
+admin           200  404      404
+outsider        200  404      404
+anonymous       200  404      404
+""")
+
 # Routes without an id: what each role gets, and (checked for every route) no canary it may not read.
 
 
@@ -428,6 +442,13 @@ ROWS = [
     Row("loops/new/", "/loops/new/", "none", {**reads(NEW_LOOP_PAGE), "POST": (NEW_LOOP_PAGE, {})},
         unserved=TEAM_PAGE_UNSERVED),
     Row("rubric/", "/rubric/", "none", reads(everyone(200, 302))),
+    # A person's own settings and calendar feed (Product §3)
+    Row("profile/", "/profile/", "none", {**reads(everyone(200, 302)),
+        "POST": (everyone(302, 302), {"time_zone": "Europe/Paris"})}),
+    Row("profile/calendar/", "/profile/calendar/", "none", {"POST": (everyone(302, 302), {})}),
+    Row("profile/calendar/revoke/", "/profile/calendar/revoke/", "none", {"POST": (everyone(302, 302), {})}),
+    Row(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,100})\.ics$", "/calendar/{feed}.ics", "feed", reads(FEED_READ),
+        unserved=everyone(405, 405)),
 ]  # fmt: skip
 
 
@@ -499,6 +520,12 @@ def targets(world: World, kind: str, role: str, with_crossed: bool) -> dict[str,
             "published": Target({"rubric": world.rubric.pk}),
             "draft": Target({"rubric": world.draft_rubric.pk}),
             "missing": Target({"rubric": missing}),
+        }
+    if kind == "feed":
+        return {
+            "own": Target({"feed": world.feed_tokens[ROLES[role] or "eve"]}),
+            "revoked": Target({"feed": world.revoked_feed_token}),
+            "missing": Target({"feed": "m" * 43}),
         }
     assert kind == "none", kind
     spare = world.spare_candidate.pk
@@ -658,6 +685,6 @@ def test_every_route_of_the_api_and_the_pages_has_a_row():
 
 @pytest.mark.parametrize("row", ROWS, ids=_row_id)
 def test_each_rows_path_reaches_its_route(row):
-    params = {"card": 1, "loop": 1, "round": 1, "assignment": 1, "candidate": 1, "rubric": 1}
+    params = {"card": 1, "loop": 1, "round": 1, "assignment": 1, "candidate": 1, "rubric": 1, "feed": "f" * 43}
 
     assert resolve(row.path.format(**params)).route == row.pattern

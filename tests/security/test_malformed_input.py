@@ -399,6 +399,7 @@ FORM_FIELDS = [
     "reason", "summary", "recommendation", "keeper", "decision", "rationale", "status", "scheduled_start",
     "scheduled_end", "override_reason", "outcome", "interviewer", "questions", "name", "email", "level",
     "hiring_manager", "recruiter", "started_on", "answer-no_evidence:courage", "rating-courage", "evidence-courage",
+    "time_zone", "location", "video_url",
 ]  # fmt: skip
 FORM_VALUES = {
     "nul bytes": "a\u0000b",
@@ -434,7 +435,7 @@ def test_page_forms_answer_garbage_without_a_500(world, garbage):
         if response.status_code not in (200, 302, 400):
             problems.append((row.label, role, response.status_code))
 
-    assert len(page_posts) == 9
+    assert len(page_posts) == 12
     assert problems == []
 
 

@@ -20,6 +20,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services import calendar_feed_create, calendar_feed_revoke
 from loops.models import Loop
 from loops.services import loop_move, loop_open, round_schedule
 from rubric.models import Rubric
@@ -74,6 +75,8 @@ class World:
     draft_rubric: Rubric | None = None
     spare_candidate: object = None  # in no loop, for probes that open one
     missing_id: int = 2_000_000_000
+    feed_tokens: dict = field(default_factory=dict)  # username -> the secret of their calendar feed
+    revoked_feed_token: str = ""  # a feed secret made and then turned off
     readers: dict = field(default_factory=dict)  # canary -> usernames who may read it
 
     def user(self, role: str):
@@ -193,6 +196,12 @@ def build_world() -> World:
         loop_move(loop=loop, to=Loop.Status.ON_HOLD, by=loop.hiring_manager, reason=canary(f"timeline_{letter}"))
         loop_move(loop=loop, to=Loop.Status.ACTIVE, by=loop.hiring_manager, reason="back on")
         loop.refresh_from_db()
+
+    # Everyone in the cast has a calendar feed; carol's was turned off.
+    for username, user in users.items():
+        world.feed_tokens[username] = calendar_feed_create(user=user)
+    world.revoked_feed_token = world.feed_tokens.pop("carol")
+    calendar_feed_revoke(user=users["carol"])
 
     _who_may_read(world)
     return world

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.roles import Role, role_names
+from accounts.selectors import user_time_zone
 from keeper.api import JSONInput, QueryInput
 
 
@@ -22,6 +23,18 @@ class UserSerializer(serializers.ModelSerializer):
         prefetched = getattr(user, "role_groups", None)
         names = {g.name for g in prefetched} if prefetched is not None else role_names(user)
         return [role.value for role in Role if role.value in names]
+
+
+class MeSerializer(UserSerializer):
+    """The signed-in person, with the zone they read times in (Product §3)."""
+
+    time_zone = serializers.SerializerMethodField()
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "time_zone"]
+
+    def get_time_zone(self, user) -> str:
+        return user_time_zone(user).key
 
 
 class TokenRequestSerializer(JSONInput):

@@ -12,7 +12,13 @@ from rest_framework.views import APIView
 
 from accounts.roles import Role, in_hiring_team_role
 from accounts.selectors import users_visible_to
-from accounts.serializers import RoleFilterSerializer, TokenRequestSerializer, TokenSerializer, UserSerializer
+from accounts.serializers import (
+    MeSerializer,
+    RoleFilterSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+    UserSerializer,
+)
 from accounts.throttle import client_address, sign_in_blocked, sign_in_failed
 
 
@@ -45,7 +51,7 @@ class TokenView(APIView):
 
 
 class MeView(generics.RetrieveAPIView):
-    serializer_class = UserSerializer
+    serializer_class = MeSerializer
 
     def get_object(self):
         return self.request.user

@@ -69,6 +69,16 @@ def test_the_api_keeps_the_servers_zone_with_its_offset(client, hana, alice, loo
     assert body["scheduled_start"].endswith("Z") or body["scheduled_start"].endswith("+00:00")
 
 
+def test_me_tells_the_api_client_the_persons_zone(api, alice):
+    from accounts.services import profile_time_zone_set
+
+    api.force_authenticate(alice)
+    before = api.get("/api/v1/me/").json()["time_zone"]
+    profile_time_zone_set(user=alice, time_zone="America/Sao_Paulo")
+
+    assert (before, api.get("/api/v1/me/").json()["time_zone"]) == ("UTC", "America/Sao_Paulo")
+
+
 def test_an_unknown_zone_is_refused_by_name_and_nothing_is_saved(client, alice):
     client.force_login(alice)
 

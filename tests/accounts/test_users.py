@@ -71,7 +71,13 @@ def test_token_exchange_gives_a_working_token(api, alice):
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     me = api.get("/api/v1/me/")
     assert me.status_code == 200
-    assert me.json() == {"id": alice.pk, "username": "alice", "name": "Alice Ng", "roles": ["interviewer"]}
+    assert me.json() == {
+        "id": alice.pk,
+        "username": "alice",
+        "name": "Alice Ng",
+        "roles": ["interviewer"],
+        "time_zone": "UTC",
+    }
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import hashlib
 from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -39,7 +39,10 @@ def time_zone_choices() -> list[str]:
 def user_time_zone(user: AbstractBaseUser) -> ZoneInfo:
     """The zone a person reads times in: their own, else the site's TIME_ZONE (Product §3)."""
     name = Profile.objects.filter(user_id=user.pk).values_list("time_zone", flat=True).first()
-    return ZoneInfo(name or settings.TIME_ZONE)
+    try:
+        return ZoneInfo(name or settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):  # a zone a newer tzdata dropped: the site's, not a 500
+        return ZoneInfo(settings.TIME_ZONE)
 
 
 def calendar_token_hash(token: str) -> str:

@@ -89,6 +89,14 @@ def test_an_unknown_zone_is_refused_by_name_and_nothing_is_saved(client, alice):
     assert user_time_zone(alice).key == "UTC"
 
 
+def test_a_stored_zone_the_system_no_longer_knows_falls_back_to_the_sites(client, alice):
+    Profile.objects.create(user=alice, time_zone="Europe/Atlantis")  # written before a tzdata update dropped it
+    client.force_login(alice)
+
+    assert user_time_zone(alice).key == "UTC"
+    assert client.get("/interviews/").status_code == 200
+
+
 def test_without_a_choice_the_zone_is_the_sites(alice, settings):
     from accounts.services import profile_time_zone_set
 

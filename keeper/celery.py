@@ -50,8 +50,9 @@ app.autodiscover_tasks()
 def beat_schedule() -> dict:
     """Times are in TIME_ZONE (CELERY_TIMEZONE): the reminders before interviews every minute (so
     they go out close to INTERVIEW_REMINDER_MINUTES ahead), the overdue sweep every few minutes,
-    the digest each morning, and the outbox every minute for emails a redelivered task wrote
-    after its sweep."""
+    the digest each morning, the outbox every minute for emails a redelivered task wrote
+    after its sweep, and the webhook deliveries due every minute (retries further ahead than a
+    task's countdown may wait, and tasks a broker lost)."""
     from celery.schedules import crontab
     from django.conf import settings
 
@@ -74,6 +75,10 @@ def beat_schedule() -> dict:
         },
         "outbox-delivery": {
             "task": "mail.tasks.outbox_deliver_task",
+            "schedule": crontab(minute="*"),
+        },
+        "webhooks-sweep": {
+            "task": "integrations.tasks.webhooks_sweep_task",
             "schedule": crontab(minute="*"),
         },
     }

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rubric",
     "loops",
     "scorecards",
+    "integrations",
     "audit",
 ]
 
@@ -207,6 +208,10 @@ PGHISTORY_APPEND_ONLY = True
 # no tracked row (its only writes are exposures and the stored summary, neither tracked), and
 # wrapping every read in a context was a measurable share of the cheapest answers (issue #9).
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+# Webhooks (Product §8.3): loopback and private addresses are refused as targets unless this is
+# true (tests, or a receiver on the same machine or network); link-local and the rest never.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
 
 # Privacy (issue #11): a candidate whose last loop ended rejected or withdrawn is anonymized
 # this many days after it ended, unless a new loop started meanwhile; hired candidates are kept.

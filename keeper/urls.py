@@ -8,6 +8,7 @@ from accounts import pages as account_pages
 from accounts.views import MeView, ThrottledLoginView, TokenView, UserListView
 from audit.pages import loop_history_page
 from audit.views import LoopHistoryView
+from integrations.views import GreenhouseScorecardExportView, WebhookEndpointViewSet
 from keeper import views
 from loops import pages as loop_pages
 from loops.views import CandidateViewSet, LoopViewSet
@@ -38,6 +39,7 @@ router.register("loops", LoopViewSet, basename="loop")
 router.register("rounds", RoundViewSet, basename="round")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("scorecards", ScorecardViewSet, basename="scorecard")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -49,6 +51,11 @@ api_v1 = [
     ),
     path("loops/<int:pk>/decision/", summary_views.KeeperDecisionView.as_view(), name="api-keeper-decision"),
     path("loops/<int:pk>/history/", LoopHistoryView.as_view(), name="api-loop-history"),
+    path(
+        "exports/greenhouse/scorecards/",
+        GreenhouseScorecardExportView.as_view(),
+        name="api-greenhouse-scorecards",
+    ),
     path("", include(router.urls)),
 ]
 

@@ -12,6 +12,7 @@ from keeper.errors import Conflict, IllegalMove, Invalid
 from loops import invitations
 from loops.models import Assignment, Candidate, Loop, Round, TimelineEvent
 from loops.selectors import loop_coverage
+from loops.signals import loop_status_changed
 from rubric.models import Level, Question, Rubric, RubricValue
 from rubric.selectors import rubric_default, rubric_structure
 
@@ -196,6 +197,7 @@ def loop_move(*, loop: Loop, to: str, by: AbstractUser, reason: str = "") -> Loo
         detail=detail,
         data={"from": previous, "to": to, "reason": reason},
     )
+    loop_status_changed.send(sender=Loop, loop=loop, previous=previous, by=by)
     if to not in Loop.OPEN_STATUSES:
         invitations.loop_invitations_cancel(loop_id=loop.pk, by=by)  # Product §3
     return loop

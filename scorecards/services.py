@@ -26,6 +26,7 @@ from scorecards.models import (
     ValueRating,
 )
 from scorecards.selectors import exposure_first_at
+from scorecards.signals import loop_decided, scorecard_submitted
 from scorecards.summary_store import keeper_summary_get, summary_mark_stale
 from scorecards.tasks import keeper_summary_refresh_task
 
@@ -525,6 +526,7 @@ def scorecard_submit(*, scorecard: Scorecard, by: AbstractUser, version: int | N
         round_id=scorecard.round_id,
         data={"scorecard": scorecard.pk},
     )
+    scorecard_submitted.send(sender=Scorecard, scorecard=scorecard)
     _refresh_summary_after_commit(scorecard.loop_id)
     return scorecard
 
@@ -696,6 +698,7 @@ def keeper_decision_record(
         detail=f"Keeper Test decision: {label}. Verdict {'met' if summary['verdict']['met'] else 'not met'}.",
         data={"decision": decision, "verdict_met": summary["verdict"]["met"]},
     )
+    loop_decided.send(sender=KeeperDecision, decision=record)
     target = Loop.Status.HIRED if decision == KeeperDecision.Decision.KEEP else Loop.Status.REJECTED
     loop_services.loop_move(loop=loop, to=target, by=by, reason=f"Keeper Test decision: {label}.")
     return record

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from integrations.addresses import UnsafeTarget, target_resolve
 from integrations.models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from keeper.api import JSONInput, QueryInput
 from keeper.ids import ID_MAX
@@ -11,10 +12,11 @@ from loops.serializers import WebLinkField
 class WebhookEndpointSerializer(serializers.ModelSerializer):
     """An endpoint as every answer shows it; the secret only in WebhookEndpointWithSecretSerializer."""
 
-    active = serializers.BooleanField(source="is_active")
+    active = serializers.BooleanField(source="is_active", read_only=True)
     previous_secret_valid_until = serializers.DateTimeField(
         source="previous_secret_until",
         allow_null=True,
+        read_only=True,
         help_text="After a rotation, until when the previous secret still signs beside the new one.",
     )
 
@@ -34,8 +36,21 @@ class WebhookEndpointWithSecretSerializer(WebhookEndpointSerializer):
         read_only_fields = fields
 
 
+class TargetURLField(WebLinkField):
+    """A webhook's URL: http or https, and (integrations/addresses.py) not an internal address, so
+    that a refused URL is named beside every other problem of the request."""
+
+    def to_internal_value(self, data):
+        url = super().to_internal_value(data)
+        try:
+            target_resolve(url)
+        except UnsafeTarget as refusal:
+            raise serializers.ValidationError(str(refusal)) from None
+        return url
+
+
 class WebhookEndpointInput(JSONInput):
-    url = WebLinkField(max_length=2000)
+    url = TargetURLField(max_length=2000)
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.choices), min_length=1, max_length=len(EventType.values)
     )
@@ -43,7 +58,7 @@ class WebhookEndpointInput(JSONInput):
 
 
 class WebhookEndpointUpdateInput(JSONInput):
-    url = WebLinkField(max_length=2000, required=False)
+    url = TargetURLField(max_length=2000, required=False)
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.choices),
         min_length=1,
@@ -54,12 +69,18 @@ class WebhookEndpointUpdateInput(JSONInput):
 
 
 class WebhookRotateInput(JSONInput):
+    keep_previous = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="Keep signing with the previous secret beside the new one for overlap_hours "
+        "(false: retire it at once, e.g. when it leaked).",
+    )
     overlap_hours = serializers.IntegerField(
-        min_value=0,
+        min_value=1,
         max_value=168,
         required=False,
         default=24,
-        help_text="How long the previous secret keeps signing beside the new one (0 retires it at once).",
+        help_text="How long the previous secret keeps signing beside the new one.",
     )
 
 
@@ -72,12 +93,16 @@ class WebhookEventSerializer(serializers.Serializer):
 class WebhookAttemptSerializer(serializers.ModelSerializer):
     """One attempt to deliver one event (Product §8.3: status, duration, an excerpt of the answer)."""
 
-    delivery = serializers.IntegerField(source="delivery_id")
-    event = WebhookEventSerializer(source="delivery.event")
-    webhook_id = serializers.CharField(source="delivery.event.webhook_id", help_text="The webhook-id header.")
-    attempt = serializers.IntegerField(source="number", help_text="1 for a delivery's first attempt.")
+    delivery = serializers.IntegerField(source="delivery_id", read_only=True)
+    event = WebhookEventSerializer(source="delivery.event", read_only=True)
+    webhook_id = serializers.CharField(
+        source="delivery.event.webhook_id", read_only=True, help_text="The webhook-id header."
+    )
+    attempt = serializers.IntegerField(source="number", read_only=True, help_text="1 for a delivery's first attempt.")
     replay = serializers.SerializerMethodField()
-    delivery_status = serializers.ChoiceField(source="delivery.status", choices=WebhookDelivery.Status.choices)
+    delivery_status = serializers.ChoiceField(
+        source="delivery.status", choices=WebhookDelivery.Status.choices, read_only=True
+    )
 
     class Meta:
         model = WebhookAttempt

@@ -78,13 +78,13 @@ class WebhookEndpointViewSet(
     @extend_schema(request=WebhookRotateInput, responses={200: WebhookEndpointWithSecretSerializer})
     @action(detail=True, methods=["post"])
     def rotate(self, request, pk=None):
-        """A new secret, shown once; the previous one keeps signing beside it for ``overlap_hours``."""
+        """A new secret, shown once; the previous one keeps signing beside it for ``overlap_hours``
+        unless ``keep_previous`` is false."""
         endpoint = self.get_object()
         data = WebhookRotateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        endpoint = services.webhook_endpoint_rotate(
-            endpoint=endpoint, by=request.user, overlap=timedelta(hours=data.validated_data["overlap_hours"])
-        )
+        overlap = timedelta(hours=data.validated_data["overlap_hours"] if data.validated_data["keep_previous"] else 0)
+        endpoint = services.webhook_endpoint_rotate(endpoint=endpoint, by=request.user, overlap=overlap)
         return Response(WebhookEndpointWithSecretSerializer(endpoint).data)
 
     @extend_schema(responses={200: WebhookAttemptSerializer(many=True)})

@@ -23,6 +23,7 @@ so for them "own" is alice's draft; the admin reads loop A in full, having no ca
     rubrics     published · draft (a new version, admins only) · missing
     feeds       own: the caller's calendar-feed secret (anonymous callers hold eve's, whose calendar
                 is empty: the secret is the credential) · revoked: one turned off · missing
+    webhooks    endpoint: ada's, with a delivery logged · missing
 """
 
 import json
@@ -298,6 +299,19 @@ outsider        200  404      404
 anonymous       200  404      404
 """)
 
+# Webhooks (Product §8.3): admins only; anyone else is turned away before the id is looked at.
+WEBHOOK_READ = table("""
+                endpoint  missing
+interviewer     403       403
+hiring_manager  403       403
+director        403       403
+recruiter       403       403
+admin           200       404
+outsider        403       403
+anonymous       401       401
+""")
+WEBHOOK_REMOVE = {role: {k: 204 if v == 200 else v for k, v in row.items()} for role, row in WEBHOOK_READ.items()}
+
 # Routes without an id: what each role gets, and (checked for every route) no canary it may not read.
 
 
@@ -320,6 +334,11 @@ BOARD_PAGE = signed_out(HIRING_TEAM, 302)
 TEAM_PAGE_UNSERVED = by_role(
     interviewer=403, hiring_manager=405, director=405, recruiter=405, admin=405, outsider=403, anonymous=302
 )
+ADMINS = by_role(
+    interviewer=403, hiring_manager=403, director=403, recruiter=403, admin=200, outsider=403, anonymous=401
+)
+ADMINS_CREATE = {role: {k: 201 if v == 200 else v for k, v in row.items()} for role, row in ADMINS.items()}
+WEBHOOK_BODY = {"url": "https://93.184.215.14/hooks/probe", "events": ["loop.decided"]}
 NEW_LOOP_PAGE = by_role(
     interviewer=403, hiring_manager=200, director=403, recruiter=200, admin=200, outsider=403, anonymous=302
 )
@@ -400,6 +419,17 @@ ROWS = [
     Row("api/v1/candidates/(?P<pk>[0-9]+)/$", "/api/v1/candidates/{candidate}/", "candidate",
         reads(CANDIDATE_READ)),
     Row("api/v1/rubrics/(?P<pk>[0-9]+)/$", "/api/v1/rubrics/{rubric}/", "rubric", reads(RUBRIC_READ)),
+    # API: webhooks (admins) and the Greenhouse-shaped export (the loop's cards the caller may read)
+    Row("api/v1/webhooks/$", "/api/v1/webhooks/", "none",
+        {**reads(ADMINS), "POST": (ADMINS_CREATE, WEBHOOK_BODY)}),
+    Row("api/v1/webhooks/(?P<pk>[0-9]+)/$", "/api/v1/webhooks/{webhook}/", "webhook",
+        {**reads(WEBHOOK_READ), "PATCH": (WEBHOOK_READ, {"active": False}), "DELETE": (WEBHOOK_REMOVE, None)}),
+    Row("api/v1/webhooks/(?P<pk>[0-9]+)/rotate/$", "/api/v1/webhooks/{webhook}/rotate/", "webhook",
+        {"POST": (WEBHOOK_READ, {"overlap_hours": 2})}),
+    Row("api/v1/webhooks/(?P<pk>[0-9]+)/deliveries/$", "/api/v1/webhooks/{webhook}/deliveries/", "webhook",
+        reads(WEBHOOK_READ)),
+    Row("api/v1/exports/greenhouse/scorecards/", "/api/v1/exports/greenhouse/scorecards/?loop={loop}", "loop",
+        reads(LOOP_READ)),
     # API: routes without an id
     Row("api/v1/auth/token/", "/api/v1/auth/token/", "none", {"POST": (everyone(400, 400), {})}),
     Row("api/v1/me/", "/api/v1/me/", "none", reads(everyone(200, 401))),
@@ -521,6 +551,8 @@ def targets(world: World, kind: str, role: str, with_crossed: bool) -> dict[str,
             "draft": Target({"rubric": world.draft_rubric.pk}),
             "missing": Target({"rubric": missing}),
         }
+    if kind == "webhook":
+        return {"endpoint": Target({"webhook": world.webhook.pk}), "missing": Target({"webhook": missing})}
     if kind == "feed":
         return {
             "own": Target({"feed": world.feed_tokens[ROLES[role] or "eve"]}),
@@ -685,6 +717,8 @@ def test_every_route_of_the_api_and_the_pages_has_a_row():
 
 @pytest.mark.parametrize("row", ROWS, ids=_row_id)
 def test_each_rows_path_reaches_its_route(row):
-    params = {"card": 1, "loop": 1, "round": 1, "assignment": 1, "candidate": 1, "rubric": 1, "feed": "f" * 43}
+    params = {
+        "card": 1, "loop": 1, "round": 1, "assignment": 1, "candidate": 1, "rubric": 1, "feed": "f" * 43, "webhook": 1
+    }  # fmt: skip
 
-    assert resolve(row.path.format(**params)).route == row.pattern
+    assert resolve(row.path.format(**params).partition("?")[0]).route == row.pattern

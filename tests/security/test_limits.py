@@ -30,6 +30,13 @@ def test_every_list_of_the_api_caps_its_page(world, monkeypatch):
 
     assert capped == dict.fromkeys(capped, (1, True))
     assert sorted(capped) == sorted(
-        ["/api/v1/users/", "/api/v1/rubrics/", "/api/v1/candidates/", "/api/v1/loops/", "/api/v1/scorecards/"]
+        [
+            "/api/v1/users/",
+            "/api/v1/rubrics/",
+            "/api/v1/candidates/",
+            "/api/v1/loops/",
+            "/api/v1/scorecards/",
+            "/api/v1/webhooks/",
+        ]
     )
     assert not_lists == ["/api/v1/me/"]

@@ -225,7 +225,11 @@ WRITE_SQL = re.compile(r"\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 def fingerprint() -> dict:
     """Every row of the tables a write can touch."""
-    chosen = [m for m in apps.get_models(include_auto_created=True) if m._meta.app_label in ("loops", "scorecards")]
+    chosen = [
+        m
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.app_label in ("loops", "scorecards", "integrations")
+    ]
     return {model._meta.label: list(model._default_manager.order_by("pk").values_list()) for model in chosen}
 
 

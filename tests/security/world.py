@@ -21,6 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.services import calendar_feed_create, calendar_feed_revoke
+from integrations.models import WebhookAttempt, WebhookDelivery
+from integrations.services import webhook_endpoint_create
 from loops.models import Loop
 from loops.services import loop_move, loop_open, round_schedule
 from rubric.models import Rubric
@@ -77,6 +79,7 @@ class World:
     missing_id: int = 2_000_000_000
     feed_tokens: dict = field(default_factory=dict)  # username -> the secret of their calendar feed
     revoked_feed_token: str = ""  # a feed secret made and then turned off
+    webhook: object = None  # ada's webhook endpoint, with a delivery logged
     readers: dict = field(default_factory=dict)  # canary -> usernames who may read it
 
     def user(self, role: str):
@@ -196,6 +199,36 @@ def build_world() -> World:
         loop_move(loop=loop, to=Loop.Status.ON_HOLD, by=loop.hiring_manager, reason=canary(f"timeline_{letter}"))
         loop_move(loop=loop, to=Loop.Status.ACTIVE, by=loop.hiring_manager, reason="back on")
         loop.refresh_from_db()
+
+    # Ada's webhook endpoint (a public address literal: nothing is resolved, and nothing is sent,
+    # as the world's transaction never commits), subscribed to every event, so every probe that
+    # changes a loop or seals a card writes the outbox; one delivery logged with a canary answer.
+    world.webhook = webhook_endpoint_create(
+        url=f"https://93.184.215.14/{canary('webhook')}",
+        events=["scorecard.submitted", "loop.status_changed", "loop.decided"],
+        by=users["ada"],
+    )
+    webhook_endpoint_create(
+        url=f"https://93.184.215.14/{canary('webhook_spare')}", events=["loop.decided"], by=users["ada"], active=False
+    )
+    loop_move(loop=world.loops["d"], to=Loop.Status.ON_HOLD, by=hana)
+    loop_move(loop=world.loops["d"], to=Loop.Status.ACTIVE, by=hana)
+    world.loops["d"].refresh_from_db()
+    delivery = WebhookDelivery.objects.filter(endpoint=world.webhook).first()
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        number=1,
+        at=timezone.now(),
+        ended_at=timezone.now(),
+        outcome="failed",
+        status_code=500,
+        duration_ms=12,
+        response_excerpt=canary("webhook_answer"),
+        error="The receiver answered 500.",
+    )
+    world.readers[canary("webhook")] = {"ada"}
+    world.readers[canary("webhook_spare")] = {"ada"}
+    world.readers[canary("webhook_answer")] = {"ada"}
 
     # Everyone in the cast has a calendar feed; carol's was turned off.
     for username, user in users.items():

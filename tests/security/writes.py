@@ -7,6 +7,14 @@ from typing import Any
 from django.db import models
 from rest_framework import serializers
 
+from integrations.models import WebhookEndpoint
+from integrations.serializers import (
+    WebhookEndpointInput,
+    WebhookEndpointSerializer,
+    WebhookEndpointUpdateInput,
+    WebhookEndpointWithSecretSerializer,
+    WebhookRotateInput,
+)
 from loops.models import Assignment, Candidate, Loop, Round
 from loops.serializers import (
     AssignmentInput,
@@ -87,4 +95,13 @@ WRITES = [
     Write("record the decision", "post", lambda w: f"/api/v1/loops/{w.loops['b'].pk}/decision/", "dora",
           lambda w: {"decision": "do_not_keep", "rationale": "not a keeper"},
           DecisionInput, DecisionSerializer, (KeeperDecision, Loop), 201),
+    Write("register a webhook", "post", lambda w: "/api/v1/webhooks/", "ada",
+          lambda w: {"url": "https://93.184.215.14/hooks/new", "events": ["loop.decided", "scorecard.submitted"]},
+          WebhookEndpointInput, WebhookEndpointWithSecretSerializer, (WebhookEndpoint,), 201),
+    Write("change a webhook", "patch", lambda w: f"/api/v1/webhooks/{w.webhook.pk}/", "ada",
+          lambda w: {"url": "https://93.184.215.14/hooks/moved", "active": False},
+          WebhookEndpointUpdateInput, WebhookEndpointSerializer, (WebhookEndpoint,), 200),
+    Write("rotate a webhook's secret", "post", lambda w: f"/api/v1/webhooks/{w.webhook.pk}/rotate/", "ada",
+          lambda w: {"overlap_hours": 2}, WebhookRotateInput, WebhookEndpointWithSecretSerializer,
+          (WebhookEndpoint,), 200),
 ]  # fmt: skip

@@ -10,9 +10,9 @@ shape written down in integrations/schemas/greenhouse-harvest-scorecard.schema.j
   criterion's notes are the attribute's note;
 - ``ratings`` lists the attribute names by rating, as Harvest does ("mixed" stays empty: the
   4-point scale has no middle);
-- ``questions`` are the questions asked, each answered with the interviewer's notes on its
-  criteria, then the Keeper signal, the red flags and the written summary ("Key Take-Aways",
-  Harvest's own name for it);
+- ``questions`` are the questions asked, each answered with the interviewer's rating and notes
+  on its criteria, then the Keeper signal, the red flags (when any) and the written summary
+  ("Key Take-Aways", Harvest's own name for it); an answer with nothing in it is "";
 - the recommendation maps strong_no → definitely_not, no → no, yes → yes, strong_yes → strong_yes.
 
 Only submitted cards are exported, and only those the caller may read (scorecards_visible_to).
@@ -101,14 +101,14 @@ def harvest_scorecard(card: Scorecard, structure: RubricStructure) -> dict:
         if words:
             notes_by_question.setdefault(r.criterion.question_id, []).append(f"{r.criterion.text}: {' — '.join(words)}")
     questions = [
-        {"id": q.pk, "question": q.prompt, "answer": "\n".join(notes_by_question.get(q.pk, [])) or None}
+        {"id": q.pk, "question": q.prompt, "answer": "\n".join(notes_by_question.get(q.pk, []))}
         for q in sorted(card.assignment.questions.all(), key=lambda q: q.number)
     ]
     questions.append(
         {
             "id": None,
             "question": "Would you fight to keep this person?",
-            "answer": {"yes": "Yes", "no": "No"}.get(revision.keeper),
+            "answer": {"yes": "Yes", "no": "No"}.get(revision.keeper, ""),
         }
     )
     flags = sorted(revision.red_flags.all(), key=lambda f: structure.failure_mode_order[f.failure_mode_id])
@@ -119,7 +119,7 @@ def harvest_scorecard(card: Scorecard, structure: RubricStructure) -> dict:
             line = f"{mode.severity.capitalize()}: {mode.text}"
             lines.append(f"{line} — {flag.note.strip()}" if flag.note.strip() else line)
         questions.append({"id": None, "question": "Red flags", "answer": "\n".join(lines)})
-    questions.append({"id": None, "question": "Key Take-Aways", "answer": _note(revision.summary)})
+    questions.append({"id": None, "question": "Key Take-Aways", "answer": revision.summary.strip()})
 
     interviewer = _user(card.interviewer)
     return {

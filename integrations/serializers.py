@@ -171,7 +171,7 @@ class HarvestRatingsSerializer(serializers.Serializer):
 class HarvestQuestionSerializer(serializers.Serializer):
     id = serializers.IntegerField(allow_null=True)
     question = serializers.CharField()
-    answer = serializers.CharField(allow_null=True)
+    answer = serializers.CharField()
 
 
 class HarvestScorecardSerializer(serializers.Serializer):

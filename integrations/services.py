@@ -1,22 +1,29 @@
-"""Every write to webhooks (Product §8.3): endpoints and their secrets, the outbox of events,
-and replays. Sending lives in integrations/delivery.py."""
+"""Every write of the integrations (Product §8.3): webhook endpoints and their secrets, the
+outbox of events, replays, and the import of a Greenhouse candidates export. Sending webhooks
+lives in integrations/delivery.py."""
 
 import base64
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.roles import is_admin
 from integrations.addresses import UnsafeTarget, target_resolve
 from integrations.delivery import RETRY_WINDOW, cancel_reason
+from integrations.greenhouse import HarvestCandidate, RefusedRow, harvest_candidate_check
 from integrations.models import EventType, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from integrations.tasks import webhook_deliver_task
 from keeper.errors import Conflict, Invalid
+from loops import services as loop_services
+from loops.models import Candidate
+from rubric.selectors import rubric_default
 
 ROTATION_OVERLAP = timedelta(hours=24)
 SECRET_BYTES = 32
@@ -172,3 +179,64 @@ def webhook_replay(*, delivery: WebhookDelivery, by: AbstractUser) -> WebhookDel
     )
     _enqueue_after_commit([replay.pk])
     return replay
+
+
+# Greenhouse import ----------------------------------------------------------------------------
+
+
+@dataclass
+class CandidatesImport:
+    """What an import did, row by row."""
+
+    created: list[HarvestCandidate] = field(default_factory=list)
+    updated: list[HarvestCandidate] = field(default_factory=list)
+    unchanged: list[HarvestCandidate] = field(default_factory=list)
+    refused: list[RefusedRow] = field(default_factory=list)
+
+
+def greenhouse_candidates_import(
+    *, items: list[tuple[int, object]], by: AbstractUser | None, default_level: str
+) -> CandidatesImport:
+    """Create or update a candidate per exported candidate, matched by email (any of theirs,
+    case aside), so that importing the same file twice changes nothing the second time. A row
+    with any problem (no name, no or a bad email, a level the published rubric does not hire
+    at, …) is refused with every problem and nothing of it is written; the good rows are each
+    written in a transaction of their own."""
+    rubric = rubric_default()
+    hireable = {level.slug for level in loop_services.hireable_levels(rubric)}
+    report = CandidatesImport()
+    for number, (line, item) in enumerate(items, start=1):
+        row = harvest_candidate_check(line, number, item, default_level=default_level, hireable=hireable)
+        if isinstance(row, RefusedRow):
+            report.refused.append(row)
+            continue
+        try:
+            outcome = _candidate_upsert(row, by=by)
+        except Invalid as refusal:
+            messages = [m for problems in refusal.errors.values() for m in problems]
+            report.refused.append(RefusedRow(row.line, row.number, tuple(messages)))
+            continue
+        getattr(report, outcome).append(row)
+    return report
+
+
+@transaction.atomic
+def _candidate_upsert(row: HarvestCandidate, *, by: AbstractUser | None) -> str:
+    existing = (
+        Candidate.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=row.emails)
+        .select_for_update(of=("self",))
+        .first()
+    )
+    if existing is None:
+        loop_services.candidate_create(name=row.name, email=row.emails[0], level=row.level, by=by)
+        return "created"
+    changes = {"name": row.name} if existing.name != row.name else {}
+    if row.level_given and existing.level != row.level:
+        changes["level"] = row.level  # a level the export states wins; the command's default never overwrites
+    if not changes:
+        return "unchanged"
+    for name, value in changes.items():
+        setattr(existing, name, value)
+    existing.save(update_fields=list(changes))
+    return "updated"

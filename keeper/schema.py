@@ -39,7 +39,8 @@ def errors_for(path: str, method: str, operation: dict) -> dict:
     }
     if takes_input:
         errors["400"] = _answer("The request is not valid: every problem is named.", "FieldErrors", "Error")
-    if any(p["in"] == "path" for p in parameters):
+    # An object named in the path, or by a required query parameter (?loop=ID), may be unseen.
+    if any(p["in"] == "path" or (p["in"] == "query" and p.get("required")) for p in parameters):
         errors["404"] = _answer("Nothing with this id, or nothing this user may see.", "Error")
     if method in WRITES and path != TOKEN_PATH:
         errors["409"] = _answer(

@@ -256,6 +256,7 @@ SPECTACULAR_SETTINGS = {
         "RoundOutcomeEnum": "loops.models.Round.Outcome",
         "LoopPaceEnum": "loops.models.Loop.Pace",
         "RoleEnum": "accounts.roles.Role",
+        "WebhookEventTypeEnum": "integrations.models.EventType",
     },
 }
 

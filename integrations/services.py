@@ -193,6 +193,12 @@ class CandidatesImport:
     unchanged: list[HarvestCandidate] = field(default_factory=list)
     refused: list[RefusedRow] = field(default_factory=list)
 
+    @property
+    def jobs(self) -> list[str]:
+        """The job names of the imported rows' applications, each once, in file order."""
+        rows = [*self.created, *self.updated, *self.unchanged]
+        return list(dict.fromkeys(name for row in sorted(rows, key=lambda r: r.number) for _, name in row.jobs))
+
 
 def greenhouse_candidates_import(
     *, items: list[tuple[int, object]], by: AbstractUser | None, default_level: str
@@ -201,7 +207,11 @@ def greenhouse_candidates_import(
     case aside), so that importing the same file twice changes nothing the second time. A row
     with any problem (no name, no or a bad email, a level the published rubric does not hire
     at, …) is refused with every problem and nothing of it is written; the good rows are each
-    written in a transaction of their own."""
+    written in a transaction of their own.
+
+    The application's job does not become an opening yet: ``loops.Opening`` (#14, branch
+    ``openings``) is not in this codebase. The jobs are read, checked and reported
+    (``CandidatesImport.jobs``); see the TODO in ``_candidate_upsert``."""
     rubric = rubric_default()
     hireable = {level.slug for level in loop_services.hireable_levels(rubric)}
     report = CandidatesImport()
@@ -228,6 +238,10 @@ def _candidate_upsert(row: HarvestCandidate, *, by: AbstractUser | None) -> str:
         .select_for_update(of=("self",))
         .first()
     )
+    # TODO(#16): once loops.Opening is on main, make each of row.jobs an opening (found again by its
+    # Greenhouse job id, kept in a small integrations table; opening_create needs a hiring manager,
+    # so the command takes --hiring-manager) and enter the candidate for the first one
+    # (candidate_create(opening=...) / candidate_update(opening=...), which replace the write below).
     if existing is None:
         loop_services.candidate_create(name=row.name, email=row.emails[0], level=row.level, by=by)
         return "created"

@@ -39,6 +39,7 @@ EXPORT = [
         "Kate",
         "Austen",
         [("kate@example.com", "personal")],
+        jobs=("Staff Engineer", "Senior Software Engineer"),
         keyed_custom_fields={"level": {"name": "Level", "type": "single_select", "value": "staff"}},
     ),
     harvest_candidate("", None, [("not-an-email", "personal")]),  # no name, bad email
@@ -77,7 +78,10 @@ def test_good_rows_are_imported_and_bad_ones_listed_by_line(rubric, hana, export
 
     out, err = run(export_file, "--by", "hana")
 
-    assert out.strip() == (f"7 candidate(s) read from {export_file}: 2 created, 1 updated, 0 unchanged, 4 skipped.")
+    assert out.splitlines() == [
+        f"7 candidate(s) read from {export_file}: 2 created, 1 updated, 0 unchanged, 4 skipped.",
+        "Jobs of their applications (not made openings yet): Senior Software Engineer, Staff Engineer.",
+    ]
     assert err.splitlines() == [
         f"Skipped line {lines[2]} (candidate 3): no name (first_name and last_name are empty); "
         "bad email 'not-an-email'.",

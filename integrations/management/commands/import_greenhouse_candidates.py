@@ -56,3 +56,6 @@ class Command(BaseCommand):
             f"{len(items)} candidate(s) read from {file}: {len(report.created)} created, {len(report.updated)} "
             f"updated, {len(report.unchanged)} unchanged, {len(report.refused)} skipped."
         )
+        if report.jobs:
+            # TODO(#16): jobs become openings once loops.Opening (#14) is on main.
+            self.stdout.write(f"Jobs of their applications (not made openings yet): {', '.join(report.jobs)}.")

@@ -51,8 +51,9 @@ def beat_schedule() -> dict:
     """Times are in TIME_ZONE (CELERY_TIMEZONE): the reminders before interviews every minute (so
     they go out close to INTERVIEW_REMINDER_MINUTES ahead), the overdue sweep every few minutes,
     the digest each morning, the outbox every minute for emails a redelivered task wrote
-    after its sweep, and the webhook deliveries due every minute (retries further ahead than a
-    task's countdown may wait, and tasks a broker lost)."""
+    after its sweep, the webhook deliveries due every minute (retries further ahead than a
+    task's countdown may wait, and tasks a broker lost), and calibration every minute for
+    changed rubric versions and each night for all."""
     from celery.schedules import crontab
     from django.conf import settings
 
@@ -72,6 +73,14 @@ def beat_schedule() -> dict:
         "candidate-retention": {
             "task": "audit.tasks.retention_sweep_task",
             "schedule": crontab(hour=settings.RETENTION_HOUR, minute=30),
+        },
+        "calibration-sweep": {
+            "task": "calibration.tasks.calibration_sweep_task",
+            "schedule": crontab(minute="*"),
+        },
+        "calibration-nightly": {
+            "task": "calibration.tasks.calibration_nightly_task",
+            "schedule": crontab(hour=settings.CALIBRATION_HOUR, minute=15),
         },
         "outbox-delivery": {
             "task": "mail.tasks.outbox_deliver_task",

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "loops",
     "scorecards",
     "integrations",
+    "calibration",
     "audit",
 ]
 
@@ -219,6 +220,13 @@ RETENTION_DAYS = env_int("RETENTION_DAYS", default=365)
 if RETENTION_DAYS < 1:
     raise ImproperlyConfigured("RETENTION_DAYS must be at least 1.")
 RETENTION_HOUR = env_int("RETENTION_HOUR", default=3)
+
+# Calibration (Product §8.1): a question asked in more than this share of a rubric version's
+# loops is flagged as overused; the nightly recompute runs at this local hour.
+CALIBRATION_OVERUSE_PERCENT = env_int("CALIBRATION_OVERUSE_PERCENT", default=90)
+if not 0 < CALIBRATION_OVERUSE_PERCENT <= 100:
+    raise ImproperlyConfigured("CALIBRATION_OVERUSE_PERCENT must be between 1 and 100.")
+CALIBRATION_HOUR = env_int("CALIBRATION_HOUR", default=2)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

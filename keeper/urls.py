@@ -9,6 +9,8 @@ from accounts.views import MeView, ThrottledLoginView, TokenView, UserListView
 from audit.pages import loop_history_page
 from audit.views import LoopHistoryView
 from integrations.views import GreenhouseScorecardExportView, WebhookEndpointViewSet
+from calibration import pages as calibration_pages
+from calibration.views import CalibrationCSVView, CalibrationView
 from keeper import views
 from loops import pages as loop_pages
 from loops.views import CandidateViewSet, LoopViewSet
@@ -56,6 +58,8 @@ api_v1 = [
         GreenhouseScorecardExportView.as_view(),
         name="api-greenhouse-scorecards",
     ),
+    path("calibration/", CalibrationView.as_view(), name="api-calibration"),
+    path("calibration.csv", CalibrationCSVView.as_view(), name="api-calibration-csv"),
     path("", include(router.urls)),
 ]
 
@@ -91,6 +95,8 @@ web_pages = [
     path("profile/calendar/revoke/", account_pages.calendar_feed_revoke_page, name="calendar-feed-revoke"),
     # The secret is the credential (no session); its shape is token_urlsafe's.
     re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,100})\.ics$", loop_pages.calendar_feed, name="calendar-feed"),
+    path("calibration/", calibration_pages.calibration_page, name="calibration-page"),
+    path("interviews/calibration/", calibration_pages.my_leniency, name="my-leniency"),
 ]
 
 handler404 = "keeper.views.not_found"

@@ -15,7 +15,7 @@ from keeper.celery import app as celery_app
 from mail.tasks import outbox_deliver_task
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("keeper", "accounts", "mail", "rubric", "loops", "scorecards", "integrations", "audit")
+APPS = ("keeper", "accounts", "mail", "rubric", "loops", "scorecards", "calibration", "integrations", "audit")
 
 
 def visibility_timeout() -> int:

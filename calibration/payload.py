@@ -1,5 +1,7 @@
 """The stored calibration as the API, the CSV and the page give it (Product §7.1)."""
 
+import json
+
 from calibration.models import Calibration
 from calibration.report import calibration_compute
 from calibration.selectors import calibration_empty_input
@@ -22,13 +24,21 @@ CSV_COLUMNS = [
 ]
 
 
-def calibration_payload(rubric: Rubric) -> dict:
-    """The stored report with ``computed_at``; before the first recompute, the report of no
-    ratings (every key present, nothing measured) with ``computed_at`` null."""
+def calibration_text(rubric: Rubric) -> str:
+    """The stored report as JSON text with ``rubric`` and ``computed_at`` first, served without
+    parsing it; before the first recompute, the report of no ratings (every key present,
+    nothing measured) with ``computed_at`` null."""
     stored = Calibration.objects.filter(rubric=rubric).exclude(computed_at=None).first()
     if stored is None:
-        return {"rubric": rubric.pk, "computed_at": None, **calibration_compute(calibration_empty_input(rubric))}
-    return {"rubric": rubric.pk, "computed_at": stored.computed_at.isoformat(), **stored.data}
+        body = json.dumps(calibration_compute(calibration_empty_input(rubric)), separators=(",", ":"))
+        head = {"rubric": rubric.pk, "computed_at": None}
+    else:
+        body, head = stored.text, {"rubric": rubric.pk, "computed_at": stored.computed_at.isoformat()}
+    return json.dumps(head, separators=(",", ":"))[:-1] + "," + body[1:]
+
+
+def calibration_payload(rubric: Rubric) -> dict:
+    return json.loads(calibration_text(rubric))
 
 
 def _cell(value) -> str:

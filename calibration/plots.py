@@ -5,7 +5,7 @@ from math import ceil, floor
 
 WIDTH = 760
 LABEL = 190  # room for a name at the left
-RIGHT = 70  # room for "n = 123" at the right
+RIGHT = 90  # room for the count of ratings at the right
 ROW = 24
 TOP = 30  # room for the axis labels above the rows
 
@@ -60,7 +60,7 @@ def leniency_plot(interviewers: list[dict]) -> dict:
         "ticks": ticks,
         "rows": drawn,
         "label_x": LABEL - 8,
-        "n_x": WIDTH - RIGHT + 8,
+        "n_x": WIDTH - RIGHT + 28,
         "axis_y": TOP - 12,
         "bottom": height - 10,
     }
@@ -118,7 +118,7 @@ def reliability_plot(reliability: dict, names: dict[str, str]) -> dict:
         "tentative": _x(0.667, low, high),
         "reliable": _x(0.8, low, high),
         "label_x": LABEL - 8,
-        "n_x": WIDTH - RIGHT + 8,
+        "n_x": WIDTH - RIGHT + 28,
         "axis_y": TOP - 12,
         "bottom": height - 10,
     }

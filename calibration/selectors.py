@@ -150,7 +150,8 @@ def calibration_input(rubric: Rubric) -> CalibrationInput:
 
 def rater_leniencies(rubric_id: int) -> dict[int, float]:
     """Each interviewer's shrunk leniency on the rubric version, from the stored calibration."""
-    data = Calibration.objects.filter(rubric_id=rubric_id).values_list("data", flat=True).first() or {}
+    stored = Calibration.objects.filter(rubric_id=rubric_id).first()
+    data = stored.data if stored is not None else {}
     return {row["interviewer"]: row["leniency"]["shrunk"] for row in data.get("interviewers", [])}
 
 
@@ -159,6 +160,8 @@ def own_leniency(user: AbstractBaseUser) -> list[dict]:
     nobody else's (Product §8.1): for their own page."""
     rows = []
     for calibration in Calibration.objects.exclude(computed_at=None).select_related("rubric").order_by("-rubric_id"):
+        if f'"interviewer":{user.pk},' not in calibration.text:
+            continue
         mine = next((r for r in calibration.data.get("interviewers", []) if r["interviewer"] == user.pk), None)
         if mine is not None:
             rows.append({"rubric": calibration.rubric, "computed_at": calibration.computed_at, "row": mine})

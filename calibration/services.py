@@ -2,6 +2,7 @@
 claiming the right to enqueue a recompute (the debounce), and writing a simulation through the
 loops' and scorecards' own services. Calibration never writes a scorecard any other way."""
 
+import json
 from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
@@ -47,10 +48,10 @@ def calibration_recompute(*, rubric_id: int) -> Calibration:
     rubric = Rubric.objects.get(pk=rubric_id)
     started = timezone.now()
     source = submitted_source(rubric_id)
-    data = calibration_compute(calibration_input(rubric))
+    text = json.dumps(calibration_compute(calibration_input(rubric)), separators=(",", ":"))
     _row(rubric_id)
     Calibration.objects.filter(Q(computed_at__isnull=True) | Q(computed_at__lte=started), rubric_id=rubric_id).update(
-        data=data, computed_at=started, source=source
+        text=text, computed_at=started, source=source
     )
     return Calibration.objects.get(rubric_id=rubric_id)
 

@@ -316,8 +316,8 @@ def plan_loops(
     people = tuple(
         SimInterviewer(
             username=usernames[j],
-            first_name=FIRST_NAMES[j % len(FIRST_NAMES)],
-            last_name=LAST_NAMES[(j // len(FIRST_NAMES) + j) % len(LAST_NAMES)],
+            first_name=FIRST_NAMES[(j + 7 * seed) % len(FIRST_NAMES)],
+            last_name=LAST_NAMES[(j // len(FIRST_NAMES) + j + 3 * seed) % len(LAST_NAMES)],
             is_director=bool(directors[j]),
             leniency=truth[j],
             by_value=truth_by_value[j],
@@ -330,7 +330,7 @@ def plan_loops(
     return Plan(seed=seed, interviewers=people, loops=tuple(planned), settings=settings)
 
 
-def plan_input(plan: Plan, *, rounds: list[RoundPlan], values: list[str], reads_per_value: int = 2):
+def plan_input(plan: Plan, *, rounds: list[RoundPlan], values: list[str], reads_per_value: int = 2, questions=None):
     """The plan as the maths would read it back from the database (``CalibrationInput``), with
     interviewers numbered by their place in the plan and loops by their number: for tests of the
     maths on a simulation, without writing it."""
@@ -360,12 +360,14 @@ def plan_input(plan: Plan, *, rounds: list[RoundPlan], values: list[str], reads_
             for number in card.questions:
                 for name, item in zip(asked, (card_id, loop.number, number), strict=True):
                     asked[name].append(item)
-    questions = {q.number: q for r in rounds for q in r.questions}
+    if questions is None:
+        numbers = sorted({q.number for r in rounds for q in r.questions})
+        questions = tuple(QuestionDef(number, f"Question {number}") for number in numbers)
     return CalibrationInput(
         rubric=0,
         reads_per_value=reads_per_value,
         values=tuple(ValueDef(slug, slug.title()) for slug in values),
-        questions=tuple(QuestionDef(number, f"Question {number}") for number in sorted(questions)),
+        questions=tuple(questions),
         interviewer_names={
             j: f"{p.first_name} {p.last_name}" for j, p in enumerate(plan.interviewers) if j in cards_by
         },

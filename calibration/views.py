@@ -7,10 +7,9 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calibration.payload import calibration_csv_rows, calibration_payload
+from calibration.payload import calibration_csv_rows, calibration_payload, calibration_text
 from calibration.selectors import calibration_readable_by
 from calibration.serializers import CalibrationQuery, CalibrationSerializer
 from rubric.models import Rubric
@@ -37,7 +36,7 @@ class CalibrationView(APIView):
 
     @extend_schema(parameters=[CalibrationQuery], responses={200: CalibrationSerializer, 404: NOT_FOUND})
     def get(self, request):
-        return Response(calibration_payload(_rubric(request)))
+        return HttpResponse(calibration_text(_rubric(request)), content_type="application/json")
 
 
 class CalibrationCSVView(APIView):

@@ -3,7 +3,17 @@
 
 from calibration.simulation import QuestionPlan, RoundPlan
 
-VALUES = "judgment selflessness courage curiosity innovation inclusion integrity passion communication".split()
+VALUES = [
+    "judgment",
+    "selflessness",
+    "courage",
+    "curiosity",
+    "innovation",
+    "inclusion",
+    "integrity",
+    "passion",
+    "communication",
+]
 ROUNDS = [
     RoundPlan("recruiter-screen", ("passion", "communication", "curiosity"), (QuestionPlan(7, (19, 20, 21)),)),
     RoundPlan(

@@ -167,7 +167,9 @@ def test_every_bootstrap_sample_through_the_fast_path_equals_the_package_on_the_
     for _ in range(20):
         drawn = rng.integers(len(counts), size=len(counts))
         fast = stats.alpha_from_coincidences(contributions[drawn].sum(axis=0))
-        package = krippendorff.alpha(value_counts=counts[drawn], level_of_measurement="ordinal", value_domain=[1, 2, 3, 4])
+        package = krippendorff.alpha(
+            value_counts=counts[drawn], level_of_measurement="ordinal", value_domain=[1, 2, 3, 4]
+        )
         assert float(fast) == pytest.approx(package, abs=1e-12)
 
 

@@ -50,7 +50,7 @@ class Command(BaseCommand):
         )
         loop_ids = loops_simulate(rubric=rubric, plan=plan, today=timezone.localdate())
         if options["truth"]:
-            options["truth"].write_text(json.dumps(plan.truth(rubric.pk, loop_ids), indent=2))
+            Path(options["truth"]).write_text(json.dumps(plan.truth(rubric.pk, loop_ids), indent=2))
         calibration = calibration_recompute(rubric_id=rubric.pk)
         self.stdout.write(
             f"Simulated {len(loop_ids)} loops with {len(plan.interviewers)} interviewers (seed {options['seed']}) on "

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from calibration.services import calibration_recompute
 from loops.models import Candidate
 from loops.services import loop_move, loop_open
 from rubric.services import rubric_load_file
@@ -31,7 +32,7 @@ EXTRA_LOOPS = 12
 @transaction.atomic
 def fuzz_seed() -> dict[str, str | None]:
     """Seed and return each identity's API token (None for anonymous)."""
-    rubric_load_file(path=RUBRIC, publish=True)
+    rubric = rubric_load_file(path=RUBRIC, publish=True).rubric
     demo_seed()
     users = {user.username: user for user in get_user_model().objects.all()}
     hana, rick, alice, bob, dora = (users[name] for name in ("hana", "rick", "alice", "bob", "dora"))
@@ -52,6 +53,7 @@ def fuzz_seed() -> dict[str, str | None]:
             )
         if number % 3 == 2:
             loop_move(loop=loop, to="on_hold", by=hana)
+    calibration_recompute(rubric_id=rubric.pk)  # the calibration API answers with a real report
     return {
         identity: Token.objects.get_or_create(user=users[name])[0].key if name else None
         for identity, name in IDENTITIES.items()

@@ -312,6 +312,19 @@ anonymous       401       401
 """)
 WEBHOOK_REMOVE = {role: {k: 204 if v == 200 else v for k, v in row.items()} for role, row in WEBHOOK_READ.items()}
 
+# Calibration (Product §8.1): directors and admins, of the versions they see; everyone else is
+# turned away before the version is looked up, so it never tells them a version exists.
+CALIBRATION_READ = table("""
+                published  draft  missing
+interviewer     403        403    403
+hiring_manager  403        403    403
+director        200        404    404
+recruiter       403        403    403
+admin           200        200    404
+outsider        403        403    403
+anonymous       401        401    401
+""")
+
 # Routes without an id: what each role gets, and (checked for every route) no canary it may not read.
 
 
@@ -430,6 +443,9 @@ ROWS = [
         reads(WEBHOOK_READ)),
     Row("api/v1/exports/greenhouse/scorecards/", "/api/v1/exports/greenhouse/scorecards/?loop={loop}", "loop",
         reads(LOOP_READ)),
+    # API: calibration of a rubric version, named by a query parameter
+    Row("api/v1/calibration/", "/api/v1/calibration/?rubric={rubric}", "rubric", reads(CALIBRATION_READ)),
+    Row("api/v1/calibration.csv", "/api/v1/calibration.csv?rubric={rubric}", "rubric", reads(CALIBRATION_READ)),
     # API: routes without an id
     Row("api/v1/auth/token/", "/api/v1/auth/token/", "none", {"POST": (everyone(400, 400), {})}),
     Row("api/v1/me/", "/api/v1/me/", "none", reads(everyone(200, 401))),
@@ -479,6 +495,9 @@ ROWS = [
     Row("profile/calendar/revoke/", "/profile/calendar/revoke/", "none", {"POST": (everyone(302, 302), {})}),
     Row(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,100})\.ics$", "/calendar/{feed}.ics", "feed", reads(FEED_READ),
         unserved=everyone(405, 405)),
+    Row("calibration/", "/calibration/?rubric={rubric}", "rubric", reads(signed_out(CALIBRATION_READ, 302))),
+    # Each person's own leniency, a section of "My interviews": nobody else's is in it.
+    Row("interviews/calibration/", "/interviews/calibration/", "none", reads(everyone(200, 302))),
 ]  # fmt: skip
 
 

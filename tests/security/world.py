@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.services import calendar_feed_create, calendar_feed_revoke
+from calibration.services import calibration_recompute
 from integrations.models import WebhookAttempt, WebhookDelivery
 from integrations.services import webhook_endpoint_create
 from loops.models import Loop
@@ -237,6 +238,8 @@ def build_world() -> World:
     calendar_feed_revoke(user=users["carol"])
 
     _who_may_read(world)
+    # Calibration reads every submitted card across the loops; its report names no card's text.
+    calibration_recompute(rubric_id=world.rubric.pk)
     return world
 
 

@@ -23,7 +23,7 @@ def leniency_plot(interviewers: list[dict]) -> dict:
         extent += [abs(x) for x in row["leniency"]["ci90"]]
         if row["leniency"]["raw"] is not None:
             extent.append(abs(row["leniency"]["raw"]))
-    reach = ceil(max(extent) * 4) / 4  # to the next quarter point
+    reach = ceil((max(extent) + 0.05) * 4) / 4  # to the quarter point past the farthest mark
     low, high = -reach, reach
     step = 0.25 if reach <= 1 else 0.5
     ticks = []

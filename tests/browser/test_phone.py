@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.services import calendar_feed_create
+from calibration.services import calibration_recompute
 from loops.models import Candidate, Loop
 from loops.services import loop_open, round_place_set, round_schedule
 from scorecards.demo import demo_password, demo_seed
@@ -84,6 +85,8 @@ PAGES = {
     "loops/<int:pk>/history/": [Visit("hana", "/loops/{loop}/history/")],
     "rubric/": [Visit("alice", "/rubric/")],
     "profile/": [Visit("alice", "/profile/")],
+    "calibration/": [Visit("dora", "/calibration/")],
+    "interviews/calibration/": [Visit("alice", "/interviews/calibration/")],
 }
 # Page routes of the URL configuration that are not pages a person reads.
 NOT_PAGES = {
@@ -131,6 +134,7 @@ def world(rubric):
         by=users["hana"],
     )
     calendar_feed_create(user=users["alice"])
+    calibration_recompute(rubric_id=rubric.pk)
     cards = Scorecard.objects.filter(loop=loop)
     return {
         "loop": loop.pk,

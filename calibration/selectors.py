@@ -155,6 +155,14 @@ def rater_leniencies(rubric_id: int) -> dict[int, float]:
     return {row["interviewer"]: row["leniency"]["shrunk"] for row in data.get("interviewers", [])}
 
 
+def leniency_for_summary(rubric_id: int, reader=None) -> dict[int, float] | None:
+    """The Keeper summary's provider (scorecards.calibration_hook): the raters' shrunk leniency,
+    or None for a reader who does not read calibration."""
+    if reader is not None and not calibration_readable_by(reader):
+        return None
+    return rater_leniencies(rubric_id)
+
+
 def own_leniency(user: AbstractBaseUser) -> list[dict]:
     """The caller's own leniency on every rubric version they have been calibrated on, and
     nobody else's (Product §8.1): for their own page."""

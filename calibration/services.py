@@ -26,6 +26,7 @@ from scorecards.services import (
     scorecard_save_draft,
     scorecard_submit,
 )
+from scorecards.summary_store import summaries_mark_stale
 
 # The sweep runs every minute; a claim holds 55 s, so a sweep that starts a little early next
 # minute is not turned away, and no rubric version is recomputed twice in one minute.
@@ -50,9 +51,11 @@ def calibration_recompute(*, rubric_id: int) -> Calibration:
     source = submitted_source(rubric_id)
     text = json.dumps(calibration_compute(calibration_input(rubric)), separators=(",", ":"))
     _row(rubric_id)
-    Calibration.objects.filter(Q(computed_at__isnull=True) | Q(computed_at__lte=started), rubric_id=rubric_id).update(
-        text=text, computed_at=started, source=source
-    )
+    stored = Calibration.objects.filter(
+        Q(computed_at__isnull=True) | Q(computed_at__lte=started), rubric_id=rubric_id
+    ).update(text=text, computed_at=started, source=source)
+    if stored and rubric.bar_calibrated:
+        summaries_mark_stale(rubric_id=rubric_id)  # their verdicts read the calibrated means
     return Calibration.objects.get(rubric_id=rubric_id)
 
 

@@ -160,7 +160,8 @@ def eb_shrink(groups: np.ndarray, deviations: np.ndarray, prior_only: tuple[int,
       is shrunk_j ± 1.645 sqrt(B_j sigma^2/n_j), the normal posterior's (tau^2 and sigma^2 taken as known, as in
       the plain parametric EB interval; Morris 1983 §4 discusses the widening this omits).
 
-    ``prior_only`` are groups with no deviation at all: they get the prior, 0 ± 1.645 tau."""
+    With no spread within any group (sigma^2 = 0) each mean is exact: tau^2 is their mean square
+    and nothing is shrunk. ``prior_only`` are groups with no deviation at all: they get the prior, 0 ± 1.645 tau."""
     groups = np.asarray(groups, dtype=np.int64)
     deviations = np.asarray(deviations, dtype=float)
     keys, inverse = np.unique(groups, return_inverse=True)
@@ -175,6 +176,8 @@ def eb_shrink(groups: np.ndarray, deviations: np.ndarray, prior_only: tuple[int,
         weights = n / sigma2
         q = float(np.sum(weights * raw**2))
         tau2 = max(0.0, (q - len(keys)) / float(weights.sum()))
+    elif len(keys):  # no spread within any interviewer: each mean is exact, and nothing is shrunk
+        tau2 = float(np.mean(raw**2))
     estimates: dict[int, Estimate] = {}
     for j, key in enumerate(keys.tolist()):
         noise = sigma2 / n[j]

@@ -116,7 +116,7 @@ class RubricAdmin(DraftOnlyMixin, nested_admin.NestedModelAdmin):
                 "fields": [
                     ("bar_strong_mean", "bar_meets_mean", "bar_min_keeper_yes_share"),
                     ("bar_strong_no_blocks", "bar_blocking_flag_blocks", "bar_evidence_required_for_every_value"),
-                    "disagreement_points",
+                    ("disagreement_points", "bar_calibrated"),
                 ]
             },
         ),

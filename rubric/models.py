@@ -61,6 +61,12 @@ class Rubric(models.Model):
     disagreement_points = models.PositiveSmallIntegerField(
         default=2, help_text="Ratings this many points apart count as a disagreement."
     )
+    # Product §8.1: the verdict uses raw scores unless the version says otherwise.
+    bar_calibrated = models.BooleanField(
+        default=False,
+        help_text="Compare each value's calibrated mean (every rating less its interviewer's shrunk leniency, "
+        "from the calibration report) with the bar, instead of the raw mean. The raw mean is always shown.",
+    )
     based_on = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="derived_versions"
     )
@@ -112,6 +118,7 @@ class Rubric(models.Model):
             "blocking_flag_blocks": self.bar_blocking_flag_blocks,
             "evidence_required_for_every_value": self.bar_evidence_required_for_every_value,
             "disagreement_points": self.disagreement_points,
+            "calibrated": self.bar_calibrated,
         }
 
     def save(self, *args, **kwargs):

@@ -112,6 +112,7 @@ class KeeperBarSerializer(serializers.Serializer):
     blocking_flag_blocks = serializers.BooleanField()
     evidence_required_for_every_value = serializers.BooleanField()
     disagreement_points = serializers.IntegerField()
+    calibrated = serializers.BooleanField(help_text="The verdict compares calibrated value means with the bar.")
 
 
 class RubricSerializer(serializers.ModelSerializer):

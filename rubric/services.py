@@ -149,6 +149,7 @@ def _rubric_fields(spec: dict[str, Any]) -> dict[str, Any]:
         bar_blocking_flag_blocks=bar["blocking_flag_blocks"],
         bar_evidence_required_for_every_value=bar["evidence_required_for_every_value"],
         disagreement_points=bar["disagreement_points"],
+        bar_calibrated=bar["calibrated"],
     )
 
 

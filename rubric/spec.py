@@ -53,6 +53,7 @@ SCHEMA: dict[str, Any] = {
                 "blocking_flag_blocks": {"type": "boolean"},
                 "evidence_required_for_every_value": {"type": "boolean"},
                 "disagreement_points": {"type": "integer", "minimum": 1, "maximum": 3},
+                "calibrated": {"type": "boolean"},
             },
         },
         "values": {
@@ -164,6 +165,7 @@ KEEPER_BAR_DEFAULTS = {
     "blocking_flag_blocks": True,
     "evidence_required_for_every_value": True,
     "disagreement_points": 2,
+    "calibrated": False,
 }
 
 

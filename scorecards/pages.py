@@ -18,6 +18,7 @@ from loops.models import Loop
 from loops.pages import attempt, loop_for_page, round_for_page
 from loops.selectors import can_manage, loops_visible_to
 from scorecards import services
+from scorecards.calibration_hook import summary_for
 from scorecards.forms import content_from_post
 from scorecards.kit import scorecard_kit
 from scorecards.models import KeeperDecision, Scorecard
@@ -288,6 +289,7 @@ def summary_page(request, pk: int):
         raise Http404
     services.summary_exposure_record(user=request.user, loop_id=loop.pk)
     summary = keeper_summary_get(loop, today=timezone.localdate())
+    summary_for(summary, rubric_id=loop.rubric_id, reader=request.user)  # Product §8.1: calibration's readers
     unmet = [c for c in summary["verdict"]["checks"] if not c["met"]]
     return render(
         request,

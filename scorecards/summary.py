@@ -38,6 +38,7 @@ class KeeperBar:
     blocking_flag_blocks: bool = True
     evidence_required_for_every_value: bool = True
     disagreement_points: int = 2
+    calibrated: bool = False  # Product §8.1: compare calibrated value means with the bar
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class SummaryInput:
     questions: tuple[QuestionDef, ...]
     bar: KeeperBar
     cards: tuple[Card, ...] = field(default_factory=tuple)
+    leniency: dict[int, float] = field(default_factory=dict)  # interviewer -> shrunk leniency, for a calibrated bar
 
 
 def _round2(number: float) -> float:
@@ -333,6 +335,41 @@ def verdict(data: SummaryInput, table: list[dict]) -> dict:
     }
 
 
+def calibrated_mean(ratings: list[tuple[int, int]], leniency: dict[int, float]) -> float | None:
+    """Product §8.1: the mean of (rating - its interviewer's shrunk leniency) over ``(interviewer,
+    rating)`` pairs, an interviewer without a calibration counting as 0; kept on the 1-4 scale.
+    Each interviewer counts once per value, with their mean (as in the calibration itself)."""
+    by_person: dict[int, list[int]] = {}
+    for interviewer, rating in ratings:
+        by_person.setdefault(interviewer, []).append(rating)
+    if not by_person:
+        return None
+    adjusted = [mean(scores) - leniency.get(person, 0.0) for person, scores in by_person.items()]
+    return _round2(min(4.0, max(1.0, mean(adjusted))))
+
+
+def calibration_add(values: list[dict], leniency: dict[int, float]) -> list[dict]:
+    """Beside each value's raw mean its ``calibrated_mean``, and on each rating its interviewer's
+    ``rater_leniency`` (null when the interviewer has none yet). The raw figures stay as they are."""
+    for row in values:
+        pairs = [(r["interviewer"], r["rating"]) for r in row["ratings"] if r["rating"] is not None]
+        row["calibrated_mean"] = calibrated_mean(pairs, leniency)
+        for rating in row["ratings"]:
+            found = leniency.get(rating["interviewer"])
+            rating["rater_leniency"] = None if found is None else round(found, 2)
+    return values
+
+
+def _calibrated_table(table: list[dict], leniency: dict[int, float]) -> list[dict]:
+    """The table the verdict reads under a calibrated bar: each mean is the calibrated one."""
+    rows = []
+    for row in table:
+        pairs = [(r["interviewer"], r["rating"]) for r in row["ratings"] if r["rating"] is not None]
+        name = f"{row['name']} (calibrated)" if pairs else row["name"]
+        rows.append({**row, "name": name, "mean": calibrated_mean(pairs, leniency)})
+    return rows
+
+
 def rule_text(bar: KeeperBar) -> str:
     parts = []
     if bar.evidence_required_for_every_value:
@@ -343,7 +380,10 @@ def rule_text(bar: KeeperBar) -> str:
     if bar.blocking_flag_blocks:
         parts.append("no blocking red flag")
     parts.append(f"at least {bar.min_keeper_yes_share:.0%} of Keeper signals are yes")
-    return "Met when " + ", ".join(parts) + "."
+    calibrated = (
+        " Value means are calibrated: each rating less its interviewer's shrunk leniency." if bar.calibrated else ""
+    )
+    return "Met when " + ", ".join(parts) + "." + calibrated
 
 
 def summary_compute(data: SummaryInput) -> dict:
@@ -360,5 +400,5 @@ def summary_compute(data: SummaryInput) -> dict:
         "disagreements": disagreements(data, table),
         "gaps": gaps(data, table),
         "agreement": loop_agreement(data),
-        "verdict": verdict(data, table),
+        "verdict": verdict(data, _calibrated_table(table, data.leniency) if data.bar.calibrated else table),
     }

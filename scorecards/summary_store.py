@@ -16,6 +16,7 @@ from keeper.lean import update_where
 from loops.models import Assignment, Loop
 from rubric.selectors import rubric_structure
 from scorecards import summary as maths
+from scorecards.calibration_hook import rater_leniencies
 from scorecards.models import KeeperDecision, KeeperSummary, RedFlag, Scorecard, ScorecardRevision, ValueRating
 
 
@@ -29,6 +30,7 @@ def keeper_bar(loop: Loop) -> maths.KeeperBar:
         blocking_flag_blocks=rubric.bar_blocking_flag_blocks,
         evidence_required_for_every_value=rubric.bar_evidence_required_for_every_value,
         disagreement_points=rubric.disagreement_points,
+        calibrated=rubric.bar_calibrated,
     )
 
 
@@ -66,7 +68,9 @@ def summary_input(loop: Loop) -> maths.SummaryInput:
             "scorecard_id", flat=True
         )
     )
+    leniency = (rater_leniencies(loop.rubric_id) or {}) if loop.rubric.bar_calibrated else {}
     return maths.SummaryInput(
+        leniency=leniency,
         loop=loop.pk,
         rubric_version=loop.rubric.version,
         values=tuple(maths.ValueDef(v.slug, v.name) for v in structure.values),
@@ -101,6 +105,14 @@ def summary_mark_stale(*, loop_id: int) -> None:
                 KeeperSummary.objects.create(loop_id=loop_id, wanted=1, computed_for=0)
         except IntegrityError:  # created meanwhile by a read; bump it instead
             KeeperSummary.objects.filter(loop_id=loop_id).update(wanted=F("wanted") + 1)
+
+
+def summaries_mark_stale(*, rubric_id: int) -> int:
+    """Every stored summary of the rubric version's open loops will be recomputed on its next
+    read: for a version whose verdict reads calibrated means, after calibration changed."""
+    return KeeperSummary.objects.filter(loop__rubric_id=rubric_id, loop__status__in=Loop.OPEN_STATUSES).update(
+        wanted=F("wanted") + 1
+    )
 
 
 def keeper_summary_refresh(*, loop_id: int) -> bool:

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.roles import Role, has_role
 from loops.models import Loop
+from scorecards.calibration_hook import summary_text_for
 from scorecards.selectors import loops_with_summary_for, reads_summary, summary_loop_read
 from scorecards.serializers import DecisionInput, DecisionSerializer, KeeperSummarySerializer
 from scorecards.services import keeper_decision_record, summary_exposure_record
@@ -79,6 +80,7 @@ class KeeperSummaryView(APIView):
         text = summary_response_text(
             loop, _related(loop, "keeper_summary"), _related(loop, "keeper_decision"), timezone.localdate()
         )
+        text = summary_text_for(text, rubric_id=loop.rubric_id, reader=request.user)  # Product §8.1
         return HttpResponse(text, content_type="application/json")
 
 

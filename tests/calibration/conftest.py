@@ -23,12 +23,12 @@ from tests.factories import CandidateFactory
 EVIDENCE = "evidence_{who}_{slug}_{n}"
 
 
-def held_loop(n: int, hana):
-    """A loop whose screens and onsite interviews all took place last week."""
+def held_loop(n: int, hana, rubric=None):
+    """A loop (on ``rubric``, or the published version) whose screens and onsite interviews
+    all took place last week."""
     candidate = CandidateFactory(name=f"Candidate {n}", email=f"candidate{n}@example.com", created_by=hana)
-    loop = loop_open(
-        candidate=candidate, hiring_manager=hana, by=hana, started_on=timezone.localdate() - timedelta(weeks=3)
-    )
+    started_on = timezone.localdate() - timedelta(weeks=3)
+    loop = loop_open(candidate=candidate, hiring_manager=hana, by=hana, started_on=started_on, rubric=rubric)
     round_schedule(round=round_of(loop, "recruiter-screen"), start=at(20), end=None, by=hana)
     round_schedule(round=round_of(loop, "hiring-manager-screen"), start=at(15), end=None, by=hana)
     round_schedule(round=round_of(loop, "onsite"), start=at(8, hour=9), end=at(7, hour=18), by=hana)

@@ -89,6 +89,18 @@ def test_no_spread_between_interviewers_shrinks_everyone_to_zero_and_flags_nobod
     assert all(e.shrunk == 0.0 and e.ci90 == (0.0, 0.0) and not e.flagged for e in result.estimates.values())
 
 
+def test_without_spread_within_interviewers_nothing_is_shrunk():
+    groups = np.repeat([1, 2, 3], 3)
+    deviations = np.repeat([2.0, -2.0, 0.0], 3)
+
+    result = stats.eb_shrink(groups, deviations)
+
+    assert result.sigma2 == 0.0
+    assert result.tau2 == pytest.approx(8 / 3)
+    assert [result.estimates[k].shrunk for k in (1, 2, 3)] == [2.0, -2.0, 0.0]
+    assert result.estimates[1].ci90 == (2.0, 2.0)
+
+
 def test_flagged_means_the_interval_excludes_zero():
     assert stats.Estimate(5, 0.9, 0.6, (0.1, 1.1)).flagged
     assert stats.Estimate(5, -0.9, -0.6, (-1.1, -0.01)).flagged

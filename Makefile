@@ -42,6 +42,7 @@ load-demo:
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_rubric rubric/data/netflix-swe.yaml --publish
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py calibrate
 
 serve: load-demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

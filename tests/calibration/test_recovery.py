@@ -1,7 +1,9 @@
 """The calibration recovers a known truth from simulated loops (issue #15): 300 loops and 30
 interviewers whose leniencies are drawn from N(0, 0.5), planned by the same seeded simulation
-``manage.py simulate_loops`` writes through the services (tests/calibration/test_simulate_loops.py
-holds the two paths equal), and computed by the same function the stored report comes from.
+``manage.py simulate_loops`` writes through the services, from the rubric's rounds as the command
+reads them (tests/calibration/plans.py), so seed 0 here is the very loops ``simulate_loops --loops
+300 --interviewers 30 --seed 0`` writes on a fresh database; test_simulate_loops.py holds the
+report read back from the database equal to the report of the plan.
 
 One seeded run has 30 interviewers and a handful with ten ratings or fewer, so its coverage and
 its small-sample RMSE move from seed to seed; the tests hold the issue's three conditions on

@@ -8,9 +8,9 @@ from accounts import pages as account_pages
 from accounts.views import MeView, ThrottledLoginView, TokenView, UserListView
 from audit.pages import loop_history_page
 from audit.views import LoopHistoryView
-from integrations.views import GreenhouseScorecardExportView, WebhookEndpointViewSet
 from calibration import pages as calibration_pages
 from calibration.views import CalibrationCSVView, CalibrationView
+from integrations.views import GreenhouseScorecardExportView, WebhookEndpointViewSet
 from keeper import views
 from loops import pages as loop_pages
 from loops.views import CandidateViewSet, LoopViewSet

@@ -5,7 +5,17 @@ rubric gives them), without the database: the same seed then plans the same loop
 
 from calibration.simulation import QuestionPlan, RoundPlan
 
-VALUES = "judgment selflessness courage curiosity innovation inclusion integrity passion communication".split()
+VALUES = [
+    "judgment",
+    "selflessness",
+    "courage",
+    "curiosity",
+    "innovation",
+    "inclusion",
+    "integrity",
+    "passion",
+    "communication",
+]
 ROUNDS = [
     RoundPlan("recruiter-screen", ("curiosity", "passion", "communication"), (QuestionPlan(7, (18, 19, 20)),)),
     RoundPlan(
